@@ -1,0 +1,27 @@
+package io.surprisal.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * An event the live model found improbable: log p(x) fell below the model's calibrated threshold.
+ * Wire form: schemas/alert.schema.json.
+ *
+ * @param percentile the share of the model's holdout with a log-likelihood at or below this one; it
+ *     reads as a p-value
+ * @param topFeatures the bits that made the event improbable, most improbable first
+ */
+public record Alert(
+    String id,
+    String key,
+    Long timestamp,
+    double logLikelihood,
+    double threshold,
+    double percentile,
+    long modelVersion,
+    List<FeatureContribution> topFeatures,
+    JsonNode attributes) {
+  public Alert {
+    topFeatures = List.copyOf(topFeatures);
+  }
+}

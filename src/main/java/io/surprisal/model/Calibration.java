@@ -1,0 +1,84 @@
+package io.surprisal.model;
+
+import java.util.Arrays;
+
+/**
+ * A model's alert threshold and the holdout log-likelihoods it came from (split-conformal: on
+ * traffic like the holdout, P(log p(x) &lt; threshold) ≤ targetAlertRate).
+ *
+ * @param threshold alert when log p(x) is strictly below this (nats)
+ * @param targetAlertRate q, the alert rate the threshold was set for
+ * @param holdoutSize how many holdout events the threshold was computed from
+ * @param holdoutQuantiles ascending log-likelihoods spanning the holdout (all of it, or evenly
+ *     spaced order statistics of it when it is large), used to report percentiles
+ */
+public record Calibration(
+    double threshold, double targetAlertRate, int holdoutSize, double[] holdoutQuantiles) {
+
+  public Calibration {
+    if (Double.isNaN(threshold)) {
+      throw new IllegalArgumentException("threshold must be a number, got NaN");
+    }
+    if (!(targetAlertRate > 0 && targetAlertRate < 1)) {
+      throw new IllegalArgumentException(
+          "targetAlertRate must be inside (0, 1), got " + targetAlertRate);
+    }
+    if (holdoutQuantiles.length == 0 || holdoutSize < holdoutQuantiles.length) {
+      throw new IllegalArgumentException(
+          "holdoutQuantiles must hold 1.." + holdoutSize + " values, got " + holdoutQuantiles.length);
+    }
+    holdoutQuantiles = holdoutQuantiles.clone();
+    for (int i = 0; i < holdoutQuantiles.length; i++) {
+      double v = holdoutQuantiles[i];
+      if (!Double.isFinite(v) || (i > 0 && v < holdoutQuantiles[i - 1])) {
+        throw new IllegalArgumentException(
+            "holdoutQuantiles must be finite and ascending, got " + v + " at " + i);
+      }
+    }
+  }
+
+  public boolean isAlert(double logLikelihood) {
+    return logLikelihood < threshold;
+  }
+
+  /** The share of the holdout at or below this log-likelihood, in [0, 1]; small means improbable. */
+  public double percentile(double logLikelihood) {
+    int position = Arrays.binarySearch(holdoutQuantiles, logLikelihood);
+    int atOrBelow;
+    if (position >= 0) {
+      // Ties: count every equal value.
+      atOrBelow = position + 1;
+      while (atOrBelow < holdoutQuantiles.length && holdoutQuantiles[atOrBelow] == logLikelihood) {
+        atOrBelow++;
+      }
+    } else {
+      atOrBelow = -position - 1;
+    }
+    return (double) atOrBelow / holdoutQuantiles.length;
+  }
+
+  @Override
+  public double[] holdoutQuantiles() {
+    return holdoutQuantiles.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Calibration c
+        && Double.compare(threshold, c.threshold) == 0
+        && Double.compare(targetAlertRate, c.targetAlertRate) == 0
+        && holdoutSize == c.holdoutSize
+        && Arrays.equals(holdoutQuantiles, c.holdoutQuantiles);
+  }
+
+  @Override
+  public int hashCode() {
+    return Double.hashCode(threshold) * 31 + Arrays.hashCode(holdoutQuantiles);
+  }
+
+  @Override
+  public String toString() {
+    return "Calibration{threshold=" + threshold + ", q=" + targetAlertRate + ", holdout="
+        + holdoutSize + "}";
+  }
+}

@@ -1,0 +1,28 @@
+package io.surprisal.model;
+
+import io.surprisal.event.BitVector;
+import io.surprisal.event.FeatureContribution;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * A probability model over binary vectors x ∈ {0,1}^L. Implementations are immutable and safe to
+ * share between stream threads: scoring reads, never writes.
+ */
+public interface DensityModel {
+
+  /** The model family's name as it appears in configuration and model info, e.g. "mixture". */
+  String kind();
+
+  /** L, the number of bits every scored vector must have. */
+  int dimension();
+
+  /** log p(x) in nats. */
+  double logLikelihood(BitVector x);
+
+  /** The {@code count} bits whose observed values are least probable under the model, lowest first. */
+  List<FeatureContribution> explain(BitVector x, int count);
+
+  /** Draws one vector from the model. */
+  BitVector sample(RandomGenerator random);
+}

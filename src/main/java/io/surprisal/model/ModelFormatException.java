@@ -1,0 +1,12 @@
+package io.surprisal.model;
+
+/** Bytes that are not a model this build can trust: corrupt, truncated, unknown or invalid. */
+public final class ModelFormatException extends Exception {
+  public ModelFormatException(String message) {
+    super(message);
+  }
+
+  public ModelFormatException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,67 @@
+package io.surprisal.stream;
+
+import io.surprisal.train.BernoulliMixtureTrainer;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * The detector's settings, validated. Built by {@link DetectorConfigParser} from properties whose
+ * keys start with {@code surprisal.}; every other property is a Kafka client setting and passes
+ * through untouched in {@link #kafka()}.
+ *
+ * @param dimension L, the bits in every event
+ * @param scoresEnabled whether every valid event's score is written to the scores topic
+ * @param alertRate q, the target alert rate on normal traffic
+ * @param explainFeatures how many top features an alert carries
+ * @param sampleRate share of valid events copied to the training samples
+ * @param sampleExcludesAlerts whether alerted events are kept out of the training window
+ * @param windowSize most recent sampled events the trainer keeps
+ * @param minTrainingSize samples needed before the first fit
+ * @param retrainInterval time between fits once a model is live
+ * @param holdoutFraction share of the window held out for calibration and the acceptance gate
+ * @param outlierFence robust standard deviations below which holdout values count as
+ *     contamination (0: keep all)
+ * @param acceptanceMargin nats per event a refit may trail the live model on the holdout
+ * @param trainerCheckInterval how often the trainer checks for due and finished fits
+ * @param kafka Kafka Streams and client properties, passed through
+ */
+public record DetectorConfig(
+    int dimension,
+    Topics topics,
+    boolean scoresEnabled,
+    double alertRate,
+    int explainFeatures,
+    double sampleRate,
+    boolean sampleExcludesAlerts,
+    int windowSize,
+    int minTrainingSize,
+    Duration retrainInterval,
+    double holdoutFraction,
+    double outlierFence,
+    double acceptanceMargin,
+    BernoulliMixtureTrainer.Settings mixture,
+    Duration trainerCheckInterval,
+    Properties kafka) {
+
+  /** The topics the detector reads and writes. */
+  public record Topics(
+      String events, String alerts, String scores, String deadLetters, String samples,
+      String models) {
+    public static Topics defaults() {
+      return new Topics("events", "alerts", "scores", "dead-letters", "samples", "models");
+    }
+  }
+
+  public DetectorConfig {
+    Properties copy = new Properties();
+    copy.putAll(kafka);
+    kafka = copy;
+  }
+
+  @Override
+  public Properties kafka() {
+    Properties copy = new Properties();
+    copy.putAll(kafka);
+    return copy;
+  }
+}

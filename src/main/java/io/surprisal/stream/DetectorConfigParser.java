@@ -1,0 +1,186 @@
+package io.surprisal.stream;
+
+import io.surprisal.train.BernoulliMixtureTrainer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Reads a {@link DetectorConfig} from properties. Keys under {@code surprisal.} are the detector's
+ * own (all listed in {@link #DEFAULTS}, an unknown one is an error so a typo never passes silently);
+ * every other key is a Kafka client setting and passes through. A bad value fails here, at start,
+ * with a message that names the key, the rule and the value.
+ */
+public final class DetectorConfigParser {
+  public static final String PREFIX = "surprisal.";
+
+  /** Every detector key with its default; null means required. README lists the same keys. */
+  public static final Map<String, String> DEFAULTS = defaults();
+
+  /** Kafka settings the detector chooses unless the properties say otherwise. */
+  private static final Map<String, String> KAFKA_DEFAULTS =
+      Map.of(
+          "application.id", "surprisal",
+          "processing.guarantee", "exactly_once_v2",
+          "processing.exception.handler.global.enabled", "true");
+
+  private DetectorConfigParser() {}
+
+  private static Map<String, String> defaults() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("surprisal.feature.dimension", null);
+    d.put("surprisal.topic.events", "events");
+    d.put("surprisal.topic.alerts", "alerts");
+    d.put("surprisal.topic.scores", "scores");
+    d.put("surprisal.topic.dead-letters", "dead-letters");
+    d.put("surprisal.topic.samples", "samples");
+    d.put("surprisal.topic.models", "models");
+    d.put("surprisal.scores.enabled", "true");
+    d.put("surprisal.alert.rate", "0.001");
+    d.put("surprisal.explain.features", "5");
+    d.put("surprisal.sample.rate", "0.1");
+    d.put("surprisal.sample.exclude-alerts", "true");
+    d.put("surprisal.window.size", "50000");
+    d.put("surprisal.min.training.size", "5000");
+    d.put("surprisal.retrain.interval", "10m");
+    d.put("surprisal.holdout.fraction", "0.2");
+    d.put("surprisal.calibration.outlier-fence", "6");
+    d.put("surprisal.acceptance.margin", "1.0");
+    d.put("surprisal.mixture.components", "1,2,4,8,16,32");
+    d.put("surprisal.mixture.restarts", "3");
+    d.put("surprisal.mixture.max-iterations", "200");
+    d.put("surprisal.mixture.prior", "1.0");
+    d.put("surprisal.seed", "42");
+    d.put("surprisal.trainer.check-interval", "1s");
+    return java.util.Collections.unmodifiableMap(d);
+  }
+
+  public static DetectorConfig parse(Properties properties) {
+    Set<String> unknown = new TreeSet<>();
+    Properties kafka = new Properties();
+    KAFKA_DEFAULTS.forEach(kafka::setProperty);
+    for (String key : properties.stringPropertyNames()) {
+      if (key.startsWith(PREFIX)) {
+        if (!DEFAULTS.containsKey(key)) unknown.add(key);
+      } else {
+        kafka.setProperty(key, properties.getProperty(key));
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new InvalidConfigException(
+          "unknown setting" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
+              + "; known surprisal.* keys: " + String.join(", ", DEFAULTS.keySet()));
+    }
+    if (kafka.getProperty("bootstrap.servers", "").isBlank()) {
+      throw new InvalidConfigException("bootstrap.servers is missing: name at least one host:port");
+    }
+    Reader r = new Reader(properties);
+    int dimension = r.get("surprisal.feature.dimension", Integer::parseInt, v -> v > 0, "be > 0");
+    int windowSize = r.get("surprisal.window.size", Integer::parseInt, v -> v >= 20, "be >= 20");
+    int minTraining =
+        r.get("surprisal.min.training.size", Integer::parseInt, v -> v >= 20 && v <= windowSize,
+            "be in 20..surprisal.window.size (" + windowSize + ")");
+    long seed = r.get("surprisal.seed", Long::parseLong, v -> true, "be an integer");
+    BernoulliMixtureTrainer.Settings mixture =
+        new BernoulliMixtureTrainer.Settings(
+            r.get("surprisal.mixture.components", DetectorConfigParser::intList,
+                DetectorConfigParser::isAscendingPositive, "be an ascending list of integers >= 1"),
+            r.get("surprisal.mixture.restarts", Integer::parseInt, v -> v >= 1, "be >= 1"),
+            r.get("surprisal.mixture.max-iterations", Integer::parseInt, v -> v >= 1, "be >= 1"),
+            1e-5,
+            r.get("surprisal.mixture.prior", Double::parseDouble, v -> v > 0, "be > 0"),
+            0.2,
+            seed);
+    return new DetectorConfig(
+        dimension,
+        new DetectorConfig.Topics(
+            r.topic("surprisal.topic.events"), r.topic("surprisal.topic.alerts"),
+            r.topic("surprisal.topic.scores"), r.topic("surprisal.topic.dead-letters"),
+            r.topic("surprisal.topic.samples"), r.topic("surprisal.topic.models")),
+        r.get("surprisal.scores.enabled", DetectorConfigParser::bool, v -> true, "be true or false"),
+        r.get("surprisal.alert.rate", Double::parseDouble, v -> v > 0 && v < 1, "be inside (0, 1)"),
+        r.get("surprisal.explain.features", Integer::parseInt, v -> v >= 0 && v <= dimension,
+            "be in 0..surprisal.feature.dimension (" + dimension + ")"),
+        r.get("surprisal.sample.rate", Double::parseDouble, v -> v > 0 && v <= 1, "be inside (0, 1]"),
+        r.get("surprisal.sample.exclude-alerts", DetectorConfigParser::bool, v -> true,
+            "be true or false"),
+        windowSize,
+        minTraining,
+        r.get("surprisal.retrain.interval", Durations::parse, v -> !v.isNegative() && !v.isZero(),
+            "be > 0"),
+        r.get("surprisal.holdout.fraction", Double::parseDouble, v -> v > 0 && v < 1,
+            "be inside (0, 1)"),
+        r.get("surprisal.calibration.outlier-fence", Double::parseDouble,
+            v -> v >= 0 && Double.isFinite(v), "be a finite value >= 0"),
+        r.get("surprisal.acceptance.margin", Double::parseDouble, v -> v >= 0 && Double.isFinite(v),
+            "be a finite value >= 0"),
+        mixture,
+        r.get("surprisal.trainer.check-interval", Durations::parse,
+            v -> v.compareTo(Duration.ofMillis(10)) >= 0, "be >= 10ms"),
+        kafka);
+  }
+
+  /** Reads one key: its value or default, parsed and checked, or an error naming it. */
+  private record Reader(Properties properties) {
+    <T> T get(String key, Function<String, T> parse, java.util.function.Predicate<T> rule, String ruleText) {
+      String raw = properties.getProperty(key, DEFAULTS.get(key));
+      if (raw == null) {
+        throw new InvalidConfigException(key + " is missing and has no default");
+      }
+      T value;
+      try {
+        value = parse.apply(raw.trim());
+      } catch (RuntimeException e) {
+        throw new InvalidConfigException(key + " must " + ruleText + ", got \"" + raw + "\""
+            + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+      }
+      if (!rule.test(value)) {
+        throw new InvalidConfigException(key + " must " + ruleText + ", got " + raw.trim());
+      }
+      return value;
+    }
+
+    String topic(String key) {
+      return get(key, s -> s, s -> s.matches("[a-zA-Z0-9._-]{1,249}"),
+          "be a Kafka topic name (letters, digits, '.', '_', '-')");
+    }
+  }
+
+  private static boolean bool(String text) {
+    if (text.equalsIgnoreCase("true")) return true;
+    if (text.equalsIgnoreCase("false")) return false;
+    throw new IllegalArgumentException("not a boolean");
+  }
+
+  private static List<Integer> intList(String text) {
+    List<Integer> values = new ArrayList<>();
+    for (String part : text.split(",")) values.add(Integer.parseInt(part.trim()));
+    return values;
+  }
+
+  private static boolean isAscendingPositive(List<Integer> values) {
+    int previous = 0;
+    for (int v : values) {
+      if (v <= previous) return false;
+      previous = v;
+    }
+    return !values.isEmpty();
+  }
+
+  /** Properties from "key=value" pairs, for tests and the demo. */
+  public static Properties properties(String... keyValues) {
+    Properties p = new Properties();
+    Arrays.stream(keyValues).forEach(kv -> {
+      int eq = kv.indexOf('=');
+      p.setProperty(kv.substring(0, eq), kv.substring(eq + 1));
+    });
+    return p;
+  }
+}

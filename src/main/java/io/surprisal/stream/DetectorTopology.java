@@ -1,0 +1,94 @@
+package io.surprisal.stream;
+
+import io.surprisal.train.AcceptanceGate;
+import io.surprisal.train.BernoulliMixtureTrainer;
+import io.surprisal.train.Calibrator;
+import io.surprisal.train.TrainingPipeline;
+import java.time.Clock;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The detector as a Kafka Streams topology (see DESIGN.md, "Data flow"):
+ *
+ * <pre>
+ * events → validate ─→ score ─→ alerts, scores, samples
+ *              └→ dead-letters
+ * samples → trainer (window store) → models → global store → every scorer
+ * </pre>
+ */
+public final class DetectorTopology {
+  static final String MODEL_STORE = "model-store";
+  static final String WINDOW_STORE = "training-window";
+
+  private DetectorTopology() {}
+
+  /** The topology with a registry of its own. */
+  public static Topology buildTopology(DetectorConfig config) {
+    return buildTopology(config, new ModelRegistry());
+  }
+
+  /** @param registry receives every model this instance accepts; callers may watch it */
+  public static Topology buildTopology(DetectorConfig config, ModelRegistry registry) {
+    DetectorConfig.Topics topics = config.topics();
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(MODEL_STORE), Serdes.String(), Serdes.ByteArray())
+            .withLoggingDisabled(),
+        topics.models(),
+        Consumed.with(Serdes.String(), Serdes.ByteArray()),
+        () -> new ModelStoreUpdater(MODEL_STORE, config.dimension(), registry));
+    Topology topology = builder.build();
+
+    ByteArraySerializer bytes = new ByteArraySerializer();
+    ScoringProcessor.Outputs outputs = new ScoringProcessor.Outputs(
+        "alerts-sink", config.scoresEnabled() ? "scores-sink" : null, "samples-sink");
+    topology
+        .addSource("events-source", new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+            topics.events())
+        .addProcessor("validate",
+            () -> new EventValidator(config.dimension(), "score", "dead-letters-sink"),
+            "events-source")
+        .addSink("dead-letters-sink", topics.deadLetters(), bytes, bytes, "validate")
+        .addProcessor("score",
+            () -> new ScoringProcessor(registry, outputs, config.explainFeatures(),
+                new EventSampler(config.sampleRate(), config.mixture().seed()),
+                config.sampleExcludesAlerts()),
+            "validate")
+        .addSink("alerts-sink", topics.alerts(), bytes, bytes, "score")
+        .addSink("samples-sink", topics.samples(), bytes, bytes, "score");
+    if (config.scoresEnabled()) {
+      topology.addSink("scores-sink", topics.scores(), bytes, bytes, "score");
+    }
+
+    topology
+        .addSource("samples-source", new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+            topics.samples())
+        .addProcessor("trainer",
+            () -> new TrainerProcessor(WINDOW_STORE, config, trainingPipeline(config), registry),
+            "samples-source")
+        .addStateStore(
+            Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(WINDOW_STORE), Serdes.Long(), Serdes.ByteArray()),
+            "trainer")
+        .addSink("models-sink", topics.models(), new StringSerializer(), bytes, "trainer");
+    return topology;
+  }
+
+  private static TrainingPipeline trainingPipeline(DetectorConfig config) {
+    return new TrainingPipeline(
+        new BernoulliMixtureTrainer(config.mixture()),
+        new Calibrator(config.alertRate(), config.outlierFence()),
+        new AcceptanceGate(config.acceptanceMargin()),
+        config.holdoutFraction(),
+        config.mixture().seed(),
+        Clock.systemUTC());
+  }
+}

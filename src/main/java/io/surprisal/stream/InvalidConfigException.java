@@ -1,0 +1,8 @@
+package io.surprisal.stream;
+
+/** A setting that is missing, malformed or out of range; the message names the key and the rule. */
+public final class InvalidConfigException extends RuntimeException {
+  public InvalidConfigException(String message) {
+    super(message);
+  }
+}

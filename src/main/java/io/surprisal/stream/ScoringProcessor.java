@@ -1,0 +1,87 @@
+package io.surprisal.stream;
+
+import io.surprisal.event.Alert;
+import io.surprisal.event.Event;
+import io.surprisal.event.MessageJson;
+import io.surprisal.event.Score;
+import io.surprisal.model.Calibration;
+import io.surprisal.model.PublishedModel;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Scores each valid event with the instance's live model: an alert when log p(x) falls below the
+ * model's threshold, a score record (when enabled), and a sampled copy for the trainer. Before the
+ * first model, events are reported as unscored rather than dropped.
+ */
+final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]> {
+
+  /** Names of this processor's children. */
+  record Outputs(String alerts, String scores, String samples) {}
+
+  private final ModelRegistry registry;
+  private final Outputs outputs;
+  private final int explainFeatures;
+  private final EventSampler sampler;
+  private final boolean sampleExcludesAlerts;
+  private ProcessorContext<byte[], byte[]> context;
+
+  /** @param outputs child names; {@code scores} is null when scores are disabled */
+  ScoringProcessor(
+      ModelRegistry registry,
+      Outputs outputs,
+      int explainFeatures,
+      EventSampler sampler,
+      boolean sampleExcludesAlerts) {
+    this.registry = registry;
+    this.outputs = outputs;
+    this.explainFeatures = explainFeatures;
+    this.sampler = sampler;
+    this.sampleExcludesAlerts = sampleExcludesAlerts;
+  }
+
+  @Override
+  public void init(ProcessorContext<byte[], byte[]> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(Record<byte[], Event> record) {
+    Event event = record.value();
+    String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    long timestamp = event.timestamp() != null ? event.timestamp() : record.timestamp();
+    PublishedModel live = registry.current();
+    boolean alert = false;
+    Score score;
+    if (live == null) {
+      score = Score.unscored(event.id(), key, timestamp);
+    } else {
+      double logLikelihood = live.model().logLikelihood(event.features());
+      Calibration calibration = live.calibration();
+      double percentile = calibration.percentile(logLikelihood);
+      alert = calibration.isAlert(logLikelihood);
+      score = new Score(event.id(), key, timestamp, true, logLikelihood, calibration.threshold(),
+          percentile, alert, live.version());
+      if (alert) {
+        Alert message = new Alert(event.id(), key, timestamp, logLikelihood,
+            calibration.threshold(), percentile, live.version(),
+            live.model().explain(event.features(), explainFeatures), event.attributes());
+        context.forward(output(record, MessageJson.write(message)), outputs.alerts());
+      }
+    }
+    if (outputs.scores() != null) {
+      context.forward(output(record, MessageJson.write(score)), outputs.scores());
+    }
+    if (sampler.accepts(event.id()) && !(alert && sampleExcludesAlerts)) {
+      // One partition, no key: the single trainer task sees every sample.
+      context.forward(new Record<>(null, BitVectorCodec.encode(event.features()), timestamp),
+          outputs.samples());
+    }
+  }
+
+  private static Record<byte[], byte[]> output(Record<byte[], Event> input, byte[] value) {
+    return new Record<>(input.key(), value, input.timestamp());
+  }
+}

@@ -1,0 +1,171 @@
+package io.surprisal.train;
+
+import io.surprisal.event.BitVector;
+import io.surprisal.model.BernoulliMixture;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fits a {@link BernoulliMixture} by EM: for each candidate K, several restarts from random data
+ * points; the restart with the best training log-likelihood stands for that K, and the K with the
+ * best mean log-likelihood on a validation slice wins. Candidates are tried in ascending order and
+ * the search stops at the first K that does no better on validation than the one before.
+ */
+public final class BernoulliMixtureTrainer implements ModelTrainer {
+  private static final Logger log = LoggerFactory.getLogger(BernoulliMixtureTrainer.class);
+
+  /**
+   * Hyperparameters.
+   *
+   * @param candidateComponents the K values tried (default 1, 2, 4, 8, 16, 32)
+   * @param restarts EM runs per K from different starting points (default 3)
+   * @param maxIterations EM iterations per run at most (default 200)
+   * @param tolerance stop a run when the mean log-likelihood gains less than this, nats (default
+   *     1e-5)
+   * @param prior α of the Beta(1+α, 1+α) smoothing on every θ_kd (default 1.0)
+   * @param validationFraction share of the rows held out to choose K (default 0.2)
+   * @param seed drives the split and the starting points; equal seeds give equal models
+   */
+  public record Settings(
+      List<Integer> candidateComponents,
+      int restarts,
+      int maxIterations,
+      double tolerance,
+      double prior,
+      double validationFraction,
+      long seed) {
+
+    public static Settings defaults() {
+      return new Settings(List.of(1, 2, 4, 8, 16, 32), 3, 200, 1e-5, 1.0, 0.2, 42L);
+    }
+
+    public Settings {
+      candidateComponents = List.copyOf(candidateComponents);
+      if (candidateComponents.isEmpty() || !isStrictlyAscending(candidateComponents)) {
+        throw new IllegalArgumentException(
+            "candidateComponents must be a non-empty ascending list of values >= 1, got "
+                + candidateComponents);
+      }
+      requirePositive("restarts", restarts);
+      requirePositive("maxIterations", maxIterations);
+      if (!(tolerance > 0)) {
+        throw new IllegalArgumentException("tolerance must be > 0, got " + tolerance);
+      }
+      if (!(prior > 0)) {
+        throw new IllegalArgumentException("prior must be > 0, got " + prior);
+      }
+      if (!(validationFraction > 0 && validationFraction < 1)) {
+        throw new IllegalArgumentException(
+            "validationFraction must be inside (0, 1), got " + validationFraction);
+      }
+    }
+
+    public Settings withSeed(long newSeed) {
+      return new Settings(
+          candidateComponents, restarts, maxIterations, tolerance, prior, validationFraction,
+          newSeed);
+    }
+
+    private static boolean isStrictlyAscending(List<Integer> values) {
+      int previous = 0;
+      for (int value : values) {
+        if (value <= previous) return false;
+        previous = value;
+      }
+      return true;
+    }
+
+    private static void requirePositive(String name, int value) {
+      if (value < 1) throw new IllegalArgumentException(name + " must be >= 1, got " + value);
+    }
+  }
+
+  private final Settings settings;
+
+  public BernoulliMixtureTrainer(Settings settings) {
+    this.settings = settings;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  @Override
+  public BernoulliMixture fit(List<BitVector> rows) {
+    if (rows.size() < 10) {
+      throw new IllegalArgumentException("need at least 10 rows to fit a mixture, got " + rows.size());
+    }
+    int dimension = rows.get(0).dimension();
+    Random random = new Random(settings.seed());
+    List<BitVector> shuffled = new ArrayList<>(rows);
+    Collections.shuffle(shuffled, random);
+    int validationSize = Math.max(1, (int) Math.round(rows.size() * settings.validationFraction()));
+    INDArray validation = BinaryMatrix.of(shuffled.subList(0, validationSize), dimension);
+    INDArray training = BinaryMatrix.of(shuffled.subList(validationSize, shuffled.size()), dimension);
+
+    ExpectationMaximization.Parameters best = null;
+    double bestValidation = Double.NEGATIVE_INFINITY;
+    for (int k : settings.candidateComponents()) {
+      if (k > training.rows()) {
+        log.info("Skipping K={}: only {} training rows", k, training.rows());
+        continue;
+      }
+      ExpectationMaximization.Fit fit = bestOfRestarts(training, k, random);
+      double validationMean = ExpectationMaximization.meanLogLikelihood(validation, fit.parameters());
+      log.info(
+          "EM K={}: train mean log-likelihood {} after {} iterations, validation {}",
+          k, String.format("%.4f", fit.meanLogLikelihood()), fit.iterations(),
+          String.format("%.4f", validationMean));
+      if (validationMean <= bestValidation) {
+        // Candidates ascend; once a larger K stops helping on held-out data, larger ones overfit
+        // more and cost more, so the search ends here.
+        break;
+      }
+      bestValidation = validationMean;
+      best = fit.parameters();
+    }
+    if (best == null) {
+      throw new IllegalArgumentException(
+          "no candidate K in " + settings.candidateComponents() + " fits " + training.rows()
+              + " training rows");
+    }
+    return BernoulliMixture.of(best.weights().toDoubleVector(), best.theta().toDoubleMatrix());
+  }
+
+  private ExpectationMaximization.Fit bestOfRestarts(INDArray training, int k, Random random) {
+    ExpectationMaximization.Fit best = null;
+    for (int restart = 0; restart < settings.restarts(); restart++) {
+      ExpectationMaximization.Fit fit =
+          ExpectationMaximization.run(
+              training, startFromDataPoints(training, k, random), settings.prior(),
+              settings.maxIterations(), settings.tolerance());
+      if (best == null || fit.meanLogLikelihood() > best.meanLogLikelihood()) best = fit;
+    }
+    return best;
+  }
+
+  /**
+   * θ_k halfway between K distinct random rows and the overall bit means: each component starts near
+   * a real pattern, which breaks EM's symmetry far faster than uniform random θ does.
+   */
+  private static ExpectationMaximization.Parameters startFromDataPoints(
+      INDArray training, int k, Random random) {
+    int n = (int) training.rows();
+    INDArray means = training.mean(0).reshape(1, training.columns());
+    int[] picks = random.ints(0, n).distinct().limit(k).toArray();
+    INDArray theta = Nd4j.create(training.dataType(), k, training.columns());
+    for (int i = 0; i < k; i++) {
+      theta.putRow(i, training.getRow(picks[i]).reshape(1, training.columns()).add(means).muli(0.5));
+    }
+    // Keep every start strictly inside (0, 1) so the first E step's logarithms are finite.
+    theta.muli(0.98).addi(0.01);
+    INDArray weights = Nd4j.ones(training.dataType(), k).divi(k);
+    return new ExpectationMaximization.Parameters(theta, weights);
+  }
+}
