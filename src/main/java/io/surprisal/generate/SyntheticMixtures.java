@@ -13,6 +13,20 @@ public final class SyntheticMixtures {
    * weights drawn unequal (so K must be recovered from data, not from symmetry).
    */
   public static BernoulliMixture separated(int components, int dimension, long seed) {
+    return separated(components, dimension, 0.05, 0.25, seed);
+  }
+
+  /**
+   * As {@link #separated(int, int, long)} with the noise chosen: each θ_kd lies within
+   * [minNoise, maxNoise] of 0 or of 1. Sharper components make normal events more predictable and
+   * anomalies stand further apart.
+   */
+  public static BernoulliMixture separated(
+      int components, int dimension, double minNoise, double maxNoise, long seed) {
+    if (!(0 < minNoise && minNoise <= maxNoise && maxNoise < 0.5)) {
+      throw new IllegalArgumentException(
+          "noise must satisfy 0 < minNoise <= maxNoise < 0.5, got " + minNoise + ", " + maxNoise);
+    }
     Random random = new Random(seed);
     double[] weights = new double[components];
     double total = 0;
@@ -24,7 +38,7 @@ public final class SyntheticMixtures {
     for (int k = 0; k < components; k++) {
       weights[k] /= total;
       for (int d = 0; d < dimension; d++) {
-        double strength = 0.05 + 0.2 * random.nextDouble();
+        double strength = minNoise + (maxNoise - minNoise) * random.nextDouble();
         theta[k][d] = random.nextBoolean() ? 1 - strength : strength;
       }
     }

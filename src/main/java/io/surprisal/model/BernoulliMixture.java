@@ -3,7 +3,6 @@ package io.surprisal.model;
 import io.surprisal.event.BitVector;
 import io.surprisal.event.FeatureContribution;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -199,7 +198,6 @@ public final class BernoulliMixture implements DensityModel {
 
   @Override
   public String toString() {
-    return "BernoulliMixture{K=" + components + ", L=" + dimension + ", weights="
-        + Arrays.toString(weights) + "}";
+    return "BernoulliMixture{K=" + components + ", L=" + dimension + "}";
   }
 }

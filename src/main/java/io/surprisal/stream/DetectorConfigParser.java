@@ -94,9 +94,9 @@ public final class DetectorConfigParser {
                 DetectorConfigParser::isAscendingPositive, "be an ascending list of integers >= 1"),
             r.get("surprisal.mixture.restarts", Integer::parseInt, v -> v >= 1, "be >= 1"),
             r.get("surprisal.mixture.max-iterations", Integer::parseInt, v -> v >= 1, "be >= 1"),
-            1e-5,
+            BernoulliMixtureTrainer.Settings.defaults().tolerance(),
             r.get("surprisal.mixture.prior", Double::parseDouble, v -> v > 0, "be > 0"),
-            0.2,
+            BernoulliMixtureTrainer.Settings.defaults().validationFraction(),
             seed);
     return new DetectorConfig(
         dimension,

@@ -1,0 +1,53 @@
+package io.surprisal.stream;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running detector instance: the topology on a Kafka Streams client, and its live model. */
+public final class DetectorService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DetectorService.class);
+
+  private final ModelRegistry registry = new ModelRegistry();
+  private final KafkaStreams streams;
+  private final CountDownLatch running = new CountDownLatch(1);
+
+  public DetectorService(DetectorConfig config) {
+    this.streams = new KafkaStreams(DetectorTopology.buildTopology(config, registry), config.kafka());
+    streams.setStateListener((now, before) -> {
+      if (now == KafkaStreams.State.RUNNING) running.countDown();
+      if (now == KafkaStreams.State.ERROR) log.error("Kafka Streams stopped with an error");
+    });
+  }
+
+  /** Starts processing and waits until the Streams client is RUNNING. */
+  public void start(Duration timeout) {
+    streams.start();
+    try {
+      if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException(
+            "Kafka Streams did not reach RUNNING within " + timeout + ", state " + streams.state());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting", e);
+    }
+    log.info("Detector running");
+  }
+
+  public ModelRegistry registry() {
+    return registry;
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+  }
+}

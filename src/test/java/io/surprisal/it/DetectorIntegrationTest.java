@@ -1,0 +1,106 @@
+package io.surprisal.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surprisal.generate.DetectionTally;
+import io.surprisal.generate.EventGenerator;
+import io.surprisal.generate.ScoresConsumer;
+import io.surprisal.generate.SyntheticMixtures;
+import io.surprisal.generate.TrafficProducer;
+import io.surprisal.kafka.DetectorTopics;
+import io.surprisal.kafka.EmbeddedKafkaBroker;
+import io.surprisal.kafka.TopicAdmin;
+import io.surprisal.stream.DetectorConfig;
+import io.surprisal.stream.DetectorConfigParser;
+import io.surprisal.stream.DetectorService;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole path on a real broker: generator → events → detector (real Kafka Streams) → scores. */
+class DetectorIntegrationTest {
+  private static final int EVENTS = 30_000;
+  private static EmbeddedKafkaBroker broker;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = EmbeddedKafkaBroker.start();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  @Test
+  @Timeout(240)
+  void shouldDetectInjectedAnomaliesAtTheCalibratedFalseAlertRateWhileRetraining(@TempDir Path state)
+      throws Exception {
+    Properties properties = DetectorConfigParser.properties(
+        "bootstrap.servers=" + broker.bootstrapServers(),
+        "application.id=surprisal-it",
+        "state.dir=" + Files.createDirectories(state.resolve("streams")),
+        "surprisal.feature.dimension=64",
+        "surprisal.sample.rate=1.0",
+        "surprisal.min.training.size=10000",
+        "surprisal.holdout.fraction=0.5",
+        "surprisal.retrain.interval=3s",
+        "surprisal.trainer.check-interval=200ms");
+    DetectorConfig config = DetectorConfigParser.parse(properties);
+    try (TopicAdmin admin = new TopicAdmin(broker.bootstrapServers())) {
+      DetectorTopics.ensure(admin, config.topics(), 3, (short) 1);
+    }
+    Properties client = new Properties();
+    client.setProperty("bootstrap.servers", broker.bootstrapServers());
+    DetectionTally tally = new DetectionTally();
+    EventGenerator generator = new EventGenerator(
+        SyntheticMixtures.separated(8, 64, 0.02, 0.1, 2024), 0.005, 7, "it-");
+
+    try (DetectorService detector = new DetectorService(config);
+        ScoresConsumer scores = new ScoresConsumer(client, config.topics().scores(), tally);
+        TrafficProducer producer = new TrafficProducer(client, config.topics().events())) {
+      detector.start(Duration.ofSeconds(60));
+      Thread reader = new Thread(scores, "scores-reader");
+      reader.start();
+      // Three thirds: the first fills the window for the first fit; each later one starts once the
+      // next model version is live, so every third is scored by a newer model, however slow the
+      // machine is.
+      for (int third = 0; third < 3; third++) {
+        producer.run(generator, EVENTS / 3, 3_000, event -> {
+          if (event.anomaly()) tally.recordAnomaly(event.id());
+        });
+        if (third < 2) awaitModelVersion(detector, third + 1);
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (tally.seen() < EVENTS && System.nanoTime() < deadline) Thread.sleep(100);
+      scores.close();
+      reader.join();
+    }
+
+    DetectionTally.Summary summary = tally.summary();
+    System.out.println("Integration summary: " + summary);
+    assertThat(summary.events() + summary.unscoredEvents()).isEqualTo(EVENTS);
+    assertThat(summary.events()).as("events scored after the first model").isGreaterThanOrEqualTo(2 * EVENTS / 3);
+    assertThat(summary.injectedAnomalies()).isGreaterThan(30);
+    assertThat(summary.recall()).isGreaterThanOrEqualTo(0.9);
+    assertThat(summary.falseAlertRate()).isLessThanOrEqualTo(2 * config.alertRate());
+    assertThat(summary.modelVersions()).isGreaterThanOrEqualTo(2);
+  }
+
+  private static void awaitModelVersion(DetectorService detector, long version)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      var live = detector.registry().current();
+      if (live != null && live.version() >= version) return;
+      Thread.sleep(50);
+    }
+    throw new AssertionError("model version " + version + " was not live within 90 s");
+  }
+}
