@@ -2,6 +2,7 @@ package io.surprisal.event;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -35,7 +36,9 @@ public final class EventParser {
   }
 
   private static ObjectMapper createMapper() {
-    JsonMapper mapper = JsonMapper.builder().build();
+    // Trailing content (two events in one record, stray bytes) is malformed, not ignored.
+    JsonMapper mapper =
+        JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     mapper
         .getFactory()
         .setStreamReadConstraints(

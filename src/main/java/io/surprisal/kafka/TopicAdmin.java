@@ -36,8 +36,9 @@ public final class TopicAdmin implements AutoCloseable {
   }
 
   /**
-   * @param clientProperties passed through to the Admin client (security settings, for example);
-   *     copied, never modified
+   * @param clientProperties the Admin client's settings among them (security settings, for
+   *     example) are passed through; others, such as Streams settings, are left out so the Admin
+   *     does not warn about them. Copied, never modified.
    */
   public TopicAdmin(String bootstrapServers, Properties clientProperties) {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -45,7 +46,11 @@ public final class TopicAdmin implements AutoCloseable {
           "bootstrap.servers must not be blank, got '" + bootstrapServers + "'");
     }
     Properties props = new Properties();
-    props.putAll(clientProperties);
+    for (String key : clientProperties.stringPropertyNames()) {
+      if (AdminClientConfig.configNames().contains(key)) {
+        props.setProperty(key, clientProperties.getProperty(key));
+      }
+    }
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     this.admin = Admin.create(props);
   }

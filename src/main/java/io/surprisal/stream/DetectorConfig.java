@@ -14,7 +14,6 @@ import java.util.Properties;
  * @param alertRate q, the target alert rate on normal traffic
  * @param explainFeatures how many top features an alert carries
  * @param sampleRate share of valid events copied to the training samples
- * @param sampleExcludesAlerts whether alerted events are kept out of the training window
  * @param windowSize most recent sampled events the trainer keeps
  * @param minTrainingSize samples needed before the first fit
  * @param retrainInterval time between fits once a model is live
@@ -22,6 +21,9 @@ import java.util.Properties;
  * @param outlierFence robust standard deviations below which holdout values count as
  *     contamination (0: keep all)
  * @param acceptanceMargin nats per event a refit may trail the live model on the holdout
+ * @param mixture the mixture trainer's hyperparameters
+ * @param trainingThreads threads ND4J may use for fitting (it shares the machine with the stream
+ *     threads)
  * @param trainerCheckInterval how often the trainer checks for due and finished fits
  * @param kafka Kafka Streams and client properties, passed through
  */
@@ -32,7 +34,6 @@ public record DetectorConfig(
     double alertRate,
     int explainFeatures,
     double sampleRate,
-    boolean sampleExcludesAlerts,
     int windowSize,
     int minTrainingSize,
     Duration retrainInterval,
@@ -40,6 +41,7 @@ public record DetectorConfig(
     double outlierFence,
     double acceptanceMargin,
     BernoulliMixtureTrainer.Settings mixture,
+    int trainingThreads,
     Duration trainerCheckInterval,
     Properties kafka) {
 

@@ -46,7 +46,6 @@ public final class DetectorConfigParser {
     d.put("surprisal.alert.rate", "0.001");
     d.put("surprisal.explain.features", "5");
     d.put("surprisal.sample.rate", "0.1");
-    d.put("surprisal.sample.exclude-alerts", "true");
     d.put("surprisal.window.size", "50000");
     d.put("surprisal.min.training.size", "5000");
     d.put("surprisal.retrain.interval", "10m");
@@ -57,6 +56,7 @@ public final class DetectorConfigParser {
     d.put("surprisal.mixture.restarts", "3");
     d.put("surprisal.mixture.max-iterations", "200");
     d.put("surprisal.mixture.prior", "1.0");
+    d.put("surprisal.training.threads", "1");
     d.put("surprisal.seed", "42");
     d.put("surprisal.trainer.check-interval", "1s");
     return java.util.Collections.unmodifiableMap(d);
@@ -109,8 +109,6 @@ public final class DetectorConfigParser {
         r.get("surprisal.explain.features", Integer::parseInt, v -> v >= 0 && v <= dimension,
             "be in 0..surprisal.feature.dimension (" + dimension + ")"),
         r.get("surprisal.sample.rate", Double::parseDouble, v -> v > 0 && v <= 1, "be inside (0, 1]"),
-        r.get("surprisal.sample.exclude-alerts", DetectorConfigParser::bool, v -> true,
-            "be true or false"),
         windowSize,
         minTraining,
         r.get("surprisal.retrain.interval", Durations::parse, v -> !v.isNegative() && !v.isZero(),
@@ -122,6 +120,7 @@ public final class DetectorConfigParser {
         r.get("surprisal.acceptance.margin", Double::parseDouble, v -> v >= 0 && Double.isFinite(v),
             "be a finite value >= 0"),
         mixture,
+        r.get("surprisal.training.threads", Integer::parseInt, v -> v >= 1, "be >= 1"),
         r.get("surprisal.trainer.check-interval", Durations::parse,
             v -> v.compareTo(Duration.ofMillis(10)) >= 0, "be >= 10ms"),
         kafka);

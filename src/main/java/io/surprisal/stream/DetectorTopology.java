@@ -3,6 +3,7 @@ package io.surprisal.stream;
 import io.surprisal.train.AcceptanceGate;
 import io.surprisal.train.BernoulliMixtureTrainer;
 import io.surprisal.train.Calibrator;
+import io.surprisal.train.Nd4jRuntime;
 import io.surprisal.train.TrainingPipeline;
 import java.time.Clock;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -59,8 +60,7 @@ public final class DetectorTopology {
         .addSink("dead-letters-sink", topics.deadLetters(), bytes, bytes, "validate")
         .addProcessor("score",
             () -> new ScoringProcessor(registry, outputs, config.explainFeatures(),
-                new EventSampler(config.sampleRate(), config.mixture().seed()),
-                config.sampleExcludesAlerts()),
+                new EventSampler(config.sampleRate(), config.mixture().seed())),
             "validate")
         .addSink("alerts-sink", topics.alerts(), bytes, bytes, "score")
         .addSink("samples-sink", topics.samples(), bytes, bytes, "score");
@@ -83,6 +83,7 @@ public final class DetectorTopology {
   }
 
   private static TrainingPipeline trainingPipeline(DetectorConfig config) {
+    Nd4jRuntime.limitThreads(config.trainingThreads());
     return new TrainingPipeline(
         new BernoulliMixtureTrainer(config.mixture()),
         new Calibrator(config.alertRate(), config.outlierFence()),

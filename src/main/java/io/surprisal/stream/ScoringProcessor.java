@@ -25,7 +25,6 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
   private final Outputs outputs;
   private final int explainFeatures;
   private final EventSampler sampler;
-  private final boolean sampleExcludesAlerts;
   private ProcessorContext<byte[], byte[]> context;
 
   /** @param outputs child names; {@code scores} is null when scores are disabled */
@@ -33,13 +32,11 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
       ModelRegistry registry,
       Outputs outputs,
       int explainFeatures,
-      EventSampler sampler,
-      boolean sampleExcludesAlerts) {
+      EventSampler sampler) {
     this.registry = registry;
     this.outputs = outputs;
     this.explainFeatures = explainFeatures;
     this.sampler = sampler;
-    this.sampleExcludesAlerts = sampleExcludesAlerts;
   }
 
   @Override
@@ -74,7 +71,9 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
     if (outputs.scores() != null) {
       context.forward(output(record, MessageJson.write(score)), outputs.scores());
     }
-    if (sampler.accepts(event.id()) && !(alert && sampleExcludesAlerts)) {
+    if (sampler.accepts(event.id())) {
+      // Alerted events are sampled too: leaving them out would thin the holdout's lower tail by the
+      // false alerts and push the next threshold up (calibration's fence handles real anomalies).
       // One partition, no key: the single trainer task sees every sample.
       context.forward(new Record<>(null, BitVectorCodec.encode(event.features()), timestamp),
           outputs.samples());

@@ -116,7 +116,7 @@ class EventParserTest {
     assertThatThrownBy(
             () -> small.parse(json("{\"id\":\"a\",\"active\":[1]}{\"id\":\"b\",\"active\":[2]}")))
         .isInstanceOf(InvalidEventException.class)
-        .hasMessageStartingWith("malformed JSON: ");
+        .hasMessageStartingWith("malformed JSON: Trailing token (of type START_OBJECT)");
     assertThatThrownBy(() -> small.parse(json("{\"id\":\"a\",\"active\":[1]} x")))
         .isInstanceOf(InvalidEventException.class)
         .hasMessageStartingWith("malformed JSON: ");

@@ -1,0 +1,52 @@
+package io.surprisal.cli;
+
+import io.surprisal.kafka.DetectorTopics;
+import io.surprisal.kafka.TopicAdmin;
+import io.surprisal.stream.DetectorConfig;
+import io.surprisal.stream.DetectorConfigParser;
+import io.surprisal.stream.DetectorService;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The detector against an existing cluster, until it is stopped (SIGTERM or Ctrl-C). */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run the detector against an existing Kafka cluster.")
+final class RunCommand implements Callable<Integer> {
+  @Mixin KafkaClientOptions kafka;
+
+  @Option(names = "--create-topics", negatable = true, defaultValue = "true",
+      description = "Create missing topics at start (default: ${DEFAULT-VALUE}).")
+  boolean createTopics;
+
+  @Option(names = "--partitions", defaultValue = "6",
+      description = "Partitions for topics created here (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--replication", defaultValue = "3",
+      description = "Replication factor for topics created here (default: ${DEFAULT-VALUE}).")
+  short replication;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    DetectorConfig config = DetectorConfigParser.parse(kafka.properties());
+    if (createTopics) {
+      try (TopicAdmin admin = new TopicAdmin(
+          config.kafka().getProperty("bootstrap.servers"), config.kafka())) {
+        DetectorTopics.ensure(admin, config.topics(), partitions, replication);
+      }
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    DetectorService detector = new DetectorService(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      detector.close();
+      stopped.countDown();
+    }, "surprisal-shutdown"));
+    detector.start(Duration.ofMinutes(5));
+    stopped.await();
+    return 0;
+  }
+}

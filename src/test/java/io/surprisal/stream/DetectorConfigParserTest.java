@@ -1,0 +1,163 @@
+package io.surprisal.stream;
+
+import static io.surprisal.stream.DetectorConfigParser.properties;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.surprisal.train.BernoulliMixtureTrainer;
+import java.time.Duration;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class DetectorConfigParserTest {
+  private static final String BOOTSTRAP = "bootstrap.servers=localhost:9092";
+  private static final String DIMENSION = "surprisal.feature.dimension=784";
+
+  private static DetectorConfig parse(String... keyValues) {
+    return DetectorConfigParser.parse(properties(keyValues));
+  }
+
+  @Test
+  void shouldApplyDefaultsWhenOnlyRequiredKeysAreGiven() {
+    DetectorConfig config = parse(BOOTSTRAP, DIMENSION);
+
+    assertThat(config.dimension()).isEqualTo(784);
+    assertThat(config.topics()).isEqualTo(DetectorConfig.Topics.defaults());
+    assertThat(config.scoresEnabled()).isTrue();
+    assertThat(config.alertRate()).isEqualTo(0.001);
+    assertThat(config.explainFeatures()).isEqualTo(5);
+    assertThat(config.sampleRate()).isEqualTo(0.1);
+    assertThat(config.sampleExcludesAlerts()).isTrue();
+    assertThat(config.windowSize()).isEqualTo(50_000);
+    assertThat(config.minTrainingSize()).isEqualTo(5_000);
+    assertThat(config.retrainInterval()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.holdoutFraction()).isEqualTo(0.2);
+    assertThat(config.outlierFence()).isEqualTo(6.0);
+    assertThat(config.acceptanceMargin()).isEqualTo(1.0);
+    assertThat(config.mixture()).isEqualTo(BernoulliMixtureTrainer.Settings.defaults());
+    assertThat(config.trainerCheckInterval()).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void shouldPassKafkaKeysThroughAndDefaultToExactlyOnceV2() {
+    DetectorConfig config = parse(BOOTSTRAP, DIMENSION, "num.stream.threads=4", "linger.ms=5");
+    Properties kafka = config.kafka();
+
+    assertThat(kafka.getProperty("bootstrap.servers")).isEqualTo("localhost:9092");
+    assertThat(kafka.getProperty("num.stream.threads")).isEqualTo("4");
+    assertThat(kafka.getProperty("linger.ms")).isEqualTo("5");
+    assertThat(kafka.getProperty("processing.guarantee")).isEqualTo("exactly_once_v2");
+    assertThat(kafka.getProperty("application.id")).isEqualTo("surprisal");
+    // The detector's own keys stay out of the Kafka properties.
+    assertThat(kafka.stringPropertyNames()).noneMatch(key -> key.startsWith("surprisal."));
+  }
+
+  @Test
+  void shouldLetPropertiesOverrideKafkaDefaults() {
+    DetectorConfig config =
+        parse(BOOTSTRAP, DIMENSION, "processing.guarantee=at_least_once", "application.id=fraud");
+    assertThat(config.kafka().getProperty("processing.guarantee")).isEqualTo("at_least_once");
+    assertThat(config.kafka().getProperty("application.id")).isEqualTo("fraud");
+  }
+
+  @Test
+  void shouldFailNamingMissingFeatureDimension() {
+    assertThatThrownBy(() -> parse(BOOTSTRAP))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("surprisal.feature.dimension is missing and has no default");
+  }
+
+  @Test
+  void shouldFailNamingKeyRuleAndValueForAlertRateAboveOne() {
+    assertThatThrownBy(() -> parse(BOOTSTRAP, DIMENSION, "surprisal.alert.rate=2"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("surprisal.alert.rate must be inside (0, 1), got 2");
+  }
+
+  @Test
+  void shouldFailNamingKeyForNegativeRetrainInterval() {
+    assertThatThrownBy(() -> parse(BOOTSTRAP, DIMENSION, "surprisal.retrain.interval=-5s"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith("surprisal.retrain.interval must be > 0, got \"-5s\"");
+    assertThatThrownBy(() -> parse(BOOTSTRAP, DIMENSION, "surprisal.retrain.interval=PT-5S"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("surprisal.retrain.interval must be > 0, got PT-5S");
+    assertThatThrownBy(() -> parse(BOOTSTRAP, DIMENSION, "surprisal.retrain.interval=0s"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("surprisal.retrain.interval must be > 0, got 0s");
+  }
+
+  @Test
+  void shouldFailNamingKeyAndAcceptedFormsForUnparseableRetrainInterval() {
+    assertThatThrownBy(() -> parse(BOOTSTRAP, DIMENSION, "surprisal.retrain.interval=soon"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage(
+            "surprisal.retrain.interval must be > 0, got \"soon\" (expected a duration such as"
+                + " 500ms, 30s, 10m, 2h, 1d or PT10M, got \"soon\")");
+  }
+
+  @Test
+  void shouldFailNamingUnknownSurprisalKey() {
+    assertThatThrownBy(() -> parse(BOOTSTRAP, DIMENSION, "surprisal.foo=1"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith("unknown setting surprisal.foo; known surprisal.* keys: ")
+        .hasMessageContaining("surprisal.feature.dimension");
+  }
+
+  @Test
+  void shouldFailNamingMissingBootstrapServers() {
+    assertThatThrownBy(() -> parse(DIMENSION))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("bootstrap.servers is missing: name at least one host:port");
+    assertThatThrownBy(() -> parse(DIMENSION, "bootstrap.servers= "))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("bootstrap.servers is missing: name at least one host:port");
+  }
+
+  @Test
+  void shouldParseMillisecondMinuteAndIsoDurations() {
+    DetectorConfig config =
+        parse(
+            BOOTSTRAP, DIMENSION,
+            "surprisal.trainer.check-interval=500ms",
+            "surprisal.retrain.interval=PT1H");
+    assertThat(config.trainerCheckInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.retrainInterval()).isEqualTo(Duration.ofHours(1));
+    assertThat(parse(BOOTSTRAP, DIMENSION, "surprisal.retrain.interval=10m").retrainInterval())
+        .isEqualTo(Duration.ofMinutes(10));
+
+    assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(Durations.parse("10m")).isEqualTo(Duration.ofMinutes(10));
+    assertThat(Durations.parse("PT1H")).isEqualTo(Duration.ofHours(1));
+    assertThat(Durations.parse("30s")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(Durations.parse("2h")).isEqualTo(Duration.ofHours(2));
+    assertThat(Durations.parse("1d")).isEqualTo(Duration.ofDays(1));
+  }
+
+  @Test
+  void shouldFailNamingKeyRuleAndValueForCheckIntervalBelowTenMilliseconds() {
+    assertThatThrownBy(() -> parse(BOOTSTRAP, DIMENSION, "surprisal.trainer.check-interval=5ms"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("surprisal.trainer.check-interval must be >= 10ms, got 5ms");
+  }
+
+  @Test
+  void shouldFailNamingKeyForNonNumericDimension() {
+    assertThatThrownBy(() -> parse(BOOTSTRAP, "surprisal.feature.dimension=wide"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith("surprisal.feature.dimension must be > 0, got \"wide\"");
+    assertThatThrownBy(() -> parse(BOOTSTRAP, "surprisal.feature.dimension=0"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("surprisal.feature.dimension must be > 0, got 0");
+  }
+
+  @Test
+  void shouldFailNamingCrossKeyRuleForMinTrainingSizeAboveWindow() {
+    assertThatThrownBy(
+            () -> parse(BOOTSTRAP, DIMENSION, "surprisal.window.size=1000",
+                "surprisal.min.training.size=2000"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage(
+            "surprisal.min.training.size must be in 20..surprisal.window.size (1000), got 2000");
+  }
+}
