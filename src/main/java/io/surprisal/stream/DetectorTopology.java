@@ -11,6 +11,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.state.Stores;
@@ -38,7 +40,9 @@ public final class DetectorTopology {
   /** @param registry receives every model this instance accepts; callers may watch it */
   public static Topology buildTopology(DetectorConfig config, ModelRegistry registry) {
     DetectorConfig.Topics topics = config.topics();
-    StreamsBuilder builder = new StreamsBuilder();
+    // Built from the real settings: the no-argument builder checks an empty config and warns.
+    StreamsBuilder builder =
+        new StreamsBuilder(new TopologyConfig(new StreamsConfig(config.kafka())));
     builder.addGlobalStore(
         Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(MODEL_STORE), Serdes.String(), Serdes.ByteArray())

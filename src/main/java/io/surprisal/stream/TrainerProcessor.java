@@ -100,7 +100,7 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
   void tick(long now) {
     if (running != null) {
       if (!running.isDone()) return;
-      publish(running);
+      publish(running, now);
       running = null;
     }
     if (isFitDue(now)) {
@@ -113,6 +113,11 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
     }
   }
 
+  /** Whether a fit has started whose outcome has not been handled yet. */
+  boolean isFitRunning() {
+    return running != null;
+  }
+
   private boolean isFitDue(long now) {
     if (window.size() < minTrainingSize) return false;
     PublishedModel live = registry.current();
@@ -121,7 +126,7 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
     return now - last >= retrainInterval.toMillis();
   }
 
-  private void publish(CompletableFuture<TrainingOutcome> finished) {
+  private void publish(CompletableFuture<TrainingOutcome> finished, long now) {
     TrainingOutcome outcome;
     try {
       outcome = finished.get();
@@ -138,7 +143,7 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
     }
     PublishedModel model = outcome.published();
     lastPublishedVersion = model.version();
-    context.forward(new Record<>(MODEL_KEY, ModelCodec.encode(model), context.currentSystemTimeMs()));
+    context.forward(new Record<>(MODEL_KEY, ModelCodec.encode(model), now));
     log.info("Published model version {} (fit on {} samples in {} ms, holdout mean {} nats)",
         model.version(), outcome.windowSize(), outcome.fitMillis(),
         String.format("%.3f", model.holdoutMeanLogLikelihood()));
