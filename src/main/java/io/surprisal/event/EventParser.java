@@ -2,6 +2,7 @@ package io.surprisal.event;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,6 +58,9 @@ public final class EventParser {
     JsonNode root;
     try {
       root = MAPPER.readTree(payload);
+    } catch (StreamConstraintsException e) {
+      throw new InvalidEventException(
+          "JSON nesting is deeper than the " + MAX_NESTING_DEPTH + " levels allowed");
     } catch (JsonProcessingException e) {
       throw new InvalidEventException("malformed JSON: " + e.getOriginalMessage());
     } catch (IOException e) {

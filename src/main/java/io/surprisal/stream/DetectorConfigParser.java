@@ -136,9 +136,11 @@ public final class DetectorConfigParser {
       T value;
       try {
         value = parse.apply(raw.trim());
+      } catch (NumberFormatException e) {
+        throw new InvalidConfigException(key + " must " + ruleText + ", got \"" + raw + "\"");
       } catch (RuntimeException e) {
-        throw new InvalidConfigException(key + " must " + ruleText + ", got \"" + raw + "\""
-            + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+        // Our own parsers (durations, booleans, lists) say which forms they accept.
+        throw new InvalidConfigException(key + ": " + e.getMessage());
       }
       if (!rule.test(value)) {
         throw new InvalidConfigException(key + " must " + ruleText + ", got " + raw.trim());
@@ -155,7 +157,7 @@ public final class DetectorConfigParser {
   private static boolean bool(String text) {
     if (text.equalsIgnoreCase("true")) return true;
     if (text.equalsIgnoreCase("false")) return false;
-    throw new IllegalArgumentException("not a boolean");
+    throw new IllegalArgumentException("expected true or false, got \"" + text + "\"");
   }
 
   private static List<Integer> intList(String text) {

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /** Parses durations as people write them in properties: "500ms", "30s", "10m", "2h", "1d" or ISO-8601 "PT10M". */
 public final class Durations {
-  private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+  private static final Pattern SHORT = Pattern.compile("(-?\\d+)(ms|s|m|h|d)");
 
   private Durations() {}
 

@@ -3,6 +3,7 @@ package io.surprisal.train;
 import io.surprisal.event.BitVector;
 import io.surprisal.model.DensityModel;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Decides whether a freshly fitted model may replace the live one: its parameters must give finite
@@ -43,6 +44,7 @@ public final class AcceptanceGate {
       return new Decision(
           false,
           String.format(
+              Locale.ROOT,
               "candidate's holdout mean log-likelihood %.4f trails the live model's %.4f by more"
                   + " than the margin %.4f",
               candidateMean, liveMean, margin),
