@@ -38,15 +38,26 @@ final class TrainingWindow {
     return (int) Math.min(added, capacity);
   }
 
-  /** A copy of the window's vectors, for a fit that runs while new samples keep arriving. */
+  /**
+   * A copy of the window's vectors, oldest first, for a fit that runs while new samples keep
+   * arriving. Once the ring has wrapped, the oldest sample sits in the slot written next.
+   */
   List<BitVector> snapshot() {
-    List<BitVector> vectors = new ArrayList<>(size());
-    try (KeyValueIterator<Long, byte[]> slots = store.range(0L, (long) capacity - 1)) {
+    int size = size();
+    long oldestSlot = added <= capacity ? 0 : added % capacity;
+    List<BitVector> vectors = new ArrayList<>(size);
+    readSlots(oldestSlot, size - 1, vectors);
+    readSlots(0, oldestSlot - 1, vectors);
+    return vectors;
+  }
+
+  private void readSlots(long from, long to, List<BitVector> into) {
+    if (from > to) return;
+    try (KeyValueIterator<Long, byte[]> slots = store.range(from, to)) {
       while (slots.hasNext()) {
         KeyValue<Long, byte[]> slot = slots.next();
-        vectors.add(BitVectorCodec.decode(slot.value));
+        into.add(BitVectorCodec.decode(slot.value));
       }
     }
-    return vectors;
   }
 }

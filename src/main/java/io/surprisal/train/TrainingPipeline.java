@@ -14,6 +14,12 @@ import java.util.Random;
  * One retraining round on a snapshot of the training window: split off a fresh holdout, fit on the
  * rest, calibrate the threshold on the holdout, and put the result through the acceptance gate.
  * Pure computation, no Kafka: the stream's trainer runs it off the stream thread.
+ *
+ * <p>The holdout is the newest slice of the window. It is what the model will score next, so the
+ * threshold is calibrated on current traffic; and it arrived after the live model's own fit
+ * (whenever a retrain interval brings more samples than the holdout holds), so the gate judges the
+ * live model and the candidate on data neither was fitted on, instead of favouring the live model
+ * on samples it has already seen.
  */
 public final class TrainingPipeline {
   private final ModelTrainer trainer;
@@ -25,7 +31,8 @@ public final class TrainingPipeline {
 
   /**
    * @param holdoutFraction share of the window kept out of the fit for calibration and the gate
-   * @param seed with the version, fixes the split, so a round can be replayed
+   * @param seed with the version, fixes the order of the rows handed to the trainer, so a round
+   *     can be replayed
    */
   public TrainingPipeline(
       ModelTrainer trainer,
@@ -47,22 +54,24 @@ public final class TrainingPipeline {
   }
 
   /**
-   * @param window the training window's vectors, oldest first
+   * @param window the training window's vectors, oldest first; the newest fraction is the holdout
    * @param live the model scoring now, or null
    * @param version the version the candidate is published under if accepted
    */
   public TrainingOutcome run(List<BitVector> window, PublishedModel live, long version) {
     long started = clock.millis();
-    List<BitVector> shuffled = new ArrayList<>(window);
-    Collections.shuffle(shuffled, new Random(seed ^ version));
-    int holdoutSize = (int) Math.round(shuffled.size() * holdoutFraction);
-    if (holdoutSize < 1 || holdoutSize >= shuffled.size()) {
+    int holdoutSize = (int) Math.round(window.size() * holdoutFraction);
+    if (holdoutSize < 1 || holdoutSize >= window.size()) {
       throw new IllegalArgumentException(
           "window of " + window.size() + " events is too small to split at holdout fraction "
               + holdoutFraction);
     }
-    List<BitVector> holdout = shuffled.subList(0, holdoutSize);
-    DensityModel candidate = trainer.fit(shuffled.subList(holdoutSize, shuffled.size()));
+    int fitSize = window.size() - holdoutSize;
+    List<BitVector> holdout = window.subList(fitSize, window.size());
+    List<BitVector> fitRows = new ArrayList<>(window.subList(0, fitSize));
+    // Shuffled so that a trainer's own validation split is not simply the oldest events.
+    Collections.shuffle(fitRows, new Random(seed ^ version));
+    DensityModel candidate = trainer.fit(fitRows);
 
     double[] holdoutLogLikelihoods = new double[holdoutSize];
     for (int i = 0; i < holdoutSize; i++) {

@@ -62,6 +62,7 @@ class DetectorIntegrationTest {
     EventGenerator generator = new EventGenerator(
         SyntheticMixtures.separated(8, 64, 0.02, 0.1, 2024), 0.005, 7, "it-");
 
+    long liveVersion;
     try (DetectorService detector = new DetectorService(config);
         ScoresConsumer scores = new ScoresConsumer(client, config.topics().scores(), tally);
         TrafficProducer producer = new TrafficProducer(client, config.topics().events())) {
@@ -81,6 +82,7 @@ class DetectorIntegrationTest {
       while (tally.seen() < EVENTS && System.nanoTime() < deadline) Thread.sleep(100);
       scores.close();
       reader.join();
+      liveVersion = detector.registry().current().version();
     }
 
     DetectionTally.Summary summary = tally.summary();
@@ -91,6 +93,14 @@ class DetectorIntegrationTest {
     assertThat(summary.recall()).isGreaterThanOrEqualTo(0.9);
     assertThat(summary.falseAlertRate()).isLessThanOrEqualTo(2 * config.alertRate());
     assertThat(summary.modelVersions()).isGreaterThanOrEqualTo(2);
+
+    // A restarted instance reads the models topic back through the same checks and scores with
+    // the model that was live when the last one stopped, without waiting for a new fit.
+    try (DetectorService restarted = new DetectorService(config)) {
+      restarted.start(Duration.ofSeconds(60));
+      awaitModelVersion(restarted, liveVersion);
+      assertThat(restarted.registry().current().version()).isEqualTo(liveVersion);
+    }
   }
 
   private static void awaitModelVersion(DetectorService detector, long version)
