@@ -8,7 +8,6 @@ import io.surprisal.generate.ScoresConsumer;
 import io.surprisal.generate.SyntheticMixtures;
 import io.surprisal.generate.TrafficProducer;
 import io.surprisal.kafka.DetectorTopics;
-import io.surprisal.kafka.EmbeddedKafkaBroker;
 import io.surprisal.kafka.TopicAdmin;
 import io.surprisal.stream.DetectorConfig;
 import io.surprisal.stream.DetectorConfigParser;
@@ -20,22 +19,33 @@ import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The whole path on a real broker: generator → events → detector (real Kafka Streams) → scores. */
+/**
+ * The whole path on a real broker: generator → events → detector (real Kafka Streams) → scores.
+ * Runs on the in-process broker; {@link DetectorOnKafkaContainerTest} runs the same tests on a
+ * container where Docker answers.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DetectorIntegrationTest {
   private static final int EVENTS = 30_000;
-  private static EmbeddedKafkaBroker broker;
+  private TestBroker broker;
+
+  /** The broker these tests run against; subclasses choose another. */
+  TestBroker startBroker() {
+    return TestBroker.fromSystemProperty();
+  }
 
   @BeforeAll
-  static void startBroker() {
-    broker = EmbeddedKafkaBroker.start();
+  void startTheBroker() {
+    broker = startBroker();
   }
 
   @AfterAll
-  static void stopBroker() {
-    broker.close();
+  void stopTheBroker() {
+    if (broker != null) broker.close();
   }
 
   @Test

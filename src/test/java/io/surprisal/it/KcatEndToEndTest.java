@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.surprisal.kafka.DetectorTopics;
-import io.surprisal.kafka.EmbeddedKafkaBroker;
 import io.surprisal.kafka.TopicAdmin;
 import io.surprisal.stream.DetectorConfig;
 import io.surprisal.stream.DetectorConfigParser;
@@ -31,11 +30,16 @@ import org.junit.jupiter.api.io.TempDir;
 class KcatEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The broker this test runs against; {@link KcatOnKafkaContainerTest} chooses a container. */
+  TestBroker startBroker() {
+    return TestBroker.fromSystemProperty();
+  }
+
   @Test
   @Timeout(120)
   void shouldDeadLetterMalformedEventSentByKcatWithItsReason(@TempDir Path state) throws Exception {
     assumeTrue(kcatAvailable(), "kcat is not installed (apt-get install kcat)");
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+    try (TestBroker broker = startBroker()) {
       String bootstrap = broker.bootstrapServers();
       DetectorConfig config = DetectorConfigParser.parse(DetectorConfigParser.properties(
           "bootstrap.servers=" + bootstrap,
