@@ -7,6 +7,8 @@ import io.surprisal.generate.TrafficProducer;
 import io.surprisal.kafka.DetectorTopics;
 import io.surprisal.kafka.EmbeddedKafkaBroker;
 import io.surprisal.kafka.TopicAdmin;
+import io.surprisal.metrics.DetectorMetrics;
+import io.surprisal.metrics.Observability;
 import io.surprisal.model.PublishedModel;
 import io.surprisal.stream.DetectorConfig;
 import io.surprisal.stream.DetectorConfigParser;
@@ -15,6 +17,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -31,6 +34,7 @@ import picocli.CommandLine.Option;
         + "and, at the end, one JSON summary line on stdout.")
 final class DemoCommand implements Callable<Integer> {
   @Mixin GenerateCommand.GeneratorOptions generator;
+  @Mixin MetricsEndpointOptions endpoint;
 
   @Option(names = "--duration", defaultValue = "60s",
       description = "How long to generate events (default: ${DEFAULT-VALUE}).")
@@ -82,6 +86,7 @@ final class DemoCommand implements Callable<Integer> {
         "surprisal.retrain.interval=" + retrainInterval.toMillis() + "ms",
         "surprisal.trainer.check-interval=500ms");
     p.putAll(overrides);
+    endpoint.applyTo(p);
     return p;
   }
 
@@ -90,9 +95,14 @@ final class DemoCommand implements Callable<Integer> {
     Properties client = new Properties();
     client.setProperty("bootstrap.servers", bootstrap);
     DetectionTally tally = new DetectionTally();
-    try (DetectorService detector = new DetectorService(config);
+    DetectorMetrics metrics = new DetectorMetrics(Clock.systemUTC());
+    try (DetectorService detector = new DetectorService(config, metrics);
+        Observability observability =
+            Observability.start(detector, metrics, config.metricsEndpoint());
         ScoresConsumer scores = new ScoresConsumer(client, config.topics().scores(), tally);
         TrafficProducer producer = new TrafficProducer(client, config.topics().events())) {
+      System.err.printf("Status page: %s  (also /metrics, /health, /ready)%n",
+          observability.statusPageUrl());
       detector.start(Duration.ofSeconds(60));
       Thread reader = new Thread(scores, "demo-scores-reader");
       reader.start();

@@ -2,10 +2,14 @@ package io.surprisal.cli;
 
 import io.surprisal.kafka.DetectorTopics;
 import io.surprisal.kafka.TopicAdmin;
+import io.surprisal.metrics.DetectorMetrics;
+import io.surprisal.metrics.Observability;
 import io.surprisal.stream.DetectorConfig;
 import io.surprisal.stream.DetectorConfigParser;
 import io.surprisal.stream.DetectorService;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,6 +21,7 @@ import picocli.CommandLine.Option;
     description = "Run the detector against an existing Kafka cluster.")
 final class RunCommand implements Callable<Integer> {
   @Mixin KafkaClientOptions kafka;
+  @Mixin MetricsEndpointOptions endpoint;
 
   @Option(names = "--create-topics", negatable = true, defaultValue = "true",
       description = "Create missing topics at start (default: ${DEFAULT-VALUE}).")
@@ -32,7 +37,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    DetectorConfig config = DetectorConfigParser.parse(kafka.properties());
+    Properties properties = kafka.properties();
+    endpoint.applyTo(properties);
+    DetectorConfig config = DetectorConfigParser.parse(properties);
     if (createTopics) {
       try (TopicAdmin admin = new TopicAdmin(
           config.kafka().getProperty("bootstrap.servers"), config.kafka())) {
@@ -40,8 +47,13 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    DetectorService detector = new DetectorService(config);
+    DetectorMetrics metrics = new DetectorMetrics(Clock.systemUTC());
+    DetectorService detector = new DetectorService(config, metrics);
+    Observability observability = Observability.start(detector, metrics, config.metricsEndpoint());
+    System.err.println("Metrics, health and status page on " + observability.statusPageUrl()
+        + " (/metrics, /health, /ready)");
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      observability.close();
       detector.close();
       stopped.countDown();
     }, "surprisal-shutdown"));

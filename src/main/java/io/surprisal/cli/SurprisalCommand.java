@@ -13,6 +13,10 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       RunCommand.class,
       GenerateCommand.class,
+      TrainCommand.class,
+      ScoreCommand.class,
+      EvaluateCommand.class,
+      OneClassCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class SurprisalCommand implements Runnable {

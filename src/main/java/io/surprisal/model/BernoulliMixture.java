@@ -24,18 +24,16 @@ public final class BernoulliMixture implements DensityModel {
   private final double[] weights;
   /** θ, component-major: theta[k * dimension + d]. */
   private final double[] theta;
-  /** a, bit-major so that one set bit reads K adjacent values: bitLogOdds[d * components + k]. */
-  private final double[] bitLogOdds;
-  /** b_k = log π_k + Σ_d log(1−θ_kd): the log joint of the all-zero vector with component k. */
-  private final double[] bias;
+  /** a_kd and b_k = log π_k + Σ_d log(1−θ_kd), shared with the other mixture-shaped models. */
+  private final ProductBernoulliKernel kernel;
 
   private BernoulliMixture(int components, int dimension, double[] weights, double[] theta) {
     this.components = components;
     this.dimension = dimension;
     this.weights = weights;
     this.theta = theta;
-    this.bitLogOdds = new double[dimension * components];
-    this.bias = new double[components];
+    double[] bitLogOdds = new double[dimension * components];
+    double[] bias = new double[components];
     for (int k = 0; k < components; k++) {
       double b = Math.log(weights[k]);
       for (int d = 0; d < dimension; d++) {
@@ -45,6 +43,7 @@ public final class BernoulliMixture implements DensityModel {
       }
       bias[k] = b;
     }
+    this.kernel = new ProductBernoulliKernel(components, dimension, bitLogOdds, bias);
   }
 
   /**
@@ -136,19 +135,7 @@ public final class BernoulliMixture implements DensityModel {
 
   /** Fills joint[k] = log π_k p(x|k) and returns log p(x) = log Σ_k exp(joint[k]). */
   private double logJoint(BitVector x, double[] joint) {
-    requireDimension(x);
-    System.arraycopy(bias, 0, joint, 0, components);
-    for (int i = 0, n = x.activeCount(); i < n; i++) {
-      int offset = x.activeIndex(i) * components;
-      for (int k = 0; k < components; k++) {
-        joint[k] += bitLogOdds[offset + k];
-      }
-    }
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : joint) max = Math.max(max, v);
-    double sum = 0;
-    for (double v : joint) sum += Math.exp(v - max);
-    return max + Math.log(sum);
+    return kernel.logJoint(x, joint);
   }
 
   /**
@@ -187,13 +174,6 @@ public final class BernoulliMixture implements DensityModel {
       bits[d] = random.nextDouble() < theta[component * dimension + d] ? 1 : 0;
     }
     return BitVector.ofDense(bits);
-  }
-
-  private void requireDimension(BitVector x) {
-    if (x.dimension() != dimension) {
-      throw new IllegalArgumentException(
-          "vector has dimension " + x.dimension() + ", the model expects " + dimension);
-    }
   }
 
   @Override

@@ -19,17 +19,21 @@ import java.util.zip.CRC32;
  *   "SRPL"  u16 formatVersion  u8 kindCode
  *   i64 version  i64 trainedAt  i32 windowSize  f64 holdoutMeanLogLikelihood
  *   f64 threshold  f64 targetAlertRate  i32 holdoutSize  i32 n  f64[n] holdoutQuantiles
- *   kind payload (mixture: i32 K, i32 L, f64[K] weights, f64[K·L] theta component-major)
+ *   kind payload, by kind code:
+ *     1 mixture: i32 K, i32 L, f64[K] weights, f64[K·L] theta component-major
+ *     2 binary-latent: see {@link BinaryLatentPayload}
  *   u32 CRC-32 of every byte before it
  * </pre>
  *
  * Decoding checks the checksum before reading anything, so a flipped bit or a cut record is refused
- * with a {@link ModelFormatException}, never turned into a silently different model.
+ * with a {@link ModelFormatException}, never turned into a silently different model. A new kind adds
+ * a kind code, not a format version: records of existing kinds keep their exact bytes.
  */
 public final class ModelCodec {
   public static final int FORMAT_VERSION = 1;
   private static final byte[] MAGIC = "SRPL".getBytes(StandardCharsets.US_ASCII);
   private static final int KIND_MIXTURE = 1;
+  private static final int KIND_BINARY_LATENT = 2;
   private static final int CHECKSUM_BYTES = 4;
   private static final int MIN_LENGTH = MAGIC.length + 2 + 1 + CHECKSUM_BYTES;
 
@@ -50,11 +54,7 @@ public final class ModelCodec {
       out.writeDouble(calibration.targetAlertRate());
       out.writeInt(calibration.holdoutSize());
       writeDoubles(out, calibration.holdoutQuantiles());
-      BernoulliMixtureState state = BernoulliMixtureMapper.toState((BernoulliMixture) published.model());
-      out.writeInt(state.components());
-      out.writeInt(state.dimension());
-      for (double w : state.weights()) out.writeDouble(w);
-      for (double t : state.theta()) out.writeDouble(t);
+      writePayload(out, published.model());
       CRC32 crc = new CRC32();
       crc.update(bytes.toByteArray());
       out.writeInt((int) crc.getValue());
@@ -90,7 +90,7 @@ public final class ModelCodec {
               + FORMAT_VERSION);
     }
     int kind = Byte.toUnsignedInt(in.get());
-    if (kind != KIND_MIXTURE) {
+    if (kind != KIND_MIXTURE && kind != KIND_BINARY_LATENT) {
       throw new ModelFormatException("unknown model kind code " + kind);
     }
     ByteBuffer body = ByteBuffer.wrap(bytes, 0, bodyLength);
@@ -104,18 +104,15 @@ public final class ModelCodec {
       double targetAlertRate = body.getDouble();
       int holdoutSize = body.getInt();
       double[] quantiles = readDoubles(body, body.getInt(), "holdoutQuantiles");
-      int components = body.getInt();
-      int dimension = body.getInt();
-      double[] weights = readDoubles(body, components, "weights");
-      double[] theta = readDoubles(body, (long) components * dimension, "theta");
+      DensityModel model =
+          kind == KIND_MIXTURE
+              ? readMixture(body)
+              : BinaryLatentMapper.toModel(BinaryLatentPayload.read(body));
       if (body.hasRemaining()) {
         throw new ModelFormatException(
             "model record has " + body.remaining() + " unexpected bytes after the parameters");
       }
       Calibration calibration = new Calibration(threshold, targetAlertRate, holdoutSize, quantiles);
-      BernoulliMixture model =
-          BernoulliMixtureMapper.toModel(
-              new BernoulliMixtureState(components, dimension, weights, theta));
       return new PublishedModel(version, trainedAt, windowSize, holdoutMean, calibration, model);
     } catch (BufferUnderflowException e) {
       throw new ModelFormatException("model record is truncated", e);
@@ -124,8 +121,30 @@ public final class ModelCodec {
     }
   }
 
+  private static void writePayload(DataOutputStream out, DensityModel model) throws IOException {
+    if (model instanceof BinaryLatentModel binaryLatent) {
+      BinaryLatentPayload.write(out, BinaryLatentMapper.toState(binaryLatent));
+      return;
+    }
+    BernoulliMixtureState state = BernoulliMixtureMapper.toState((BernoulliMixture) model);
+    out.writeInt(state.components());
+    out.writeInt(state.dimension());
+    for (double w : state.weights()) out.writeDouble(w);
+    for (double t : state.theta()) out.writeDouble(t);
+  }
+
+  private static BernoulliMixture readMixture(ByteBuffer body) throws ModelFormatException {
+    int components = body.getInt();
+    int dimension = body.getInt();
+    double[] weights = readDoubles(body, components, "weights");
+    double[] theta = readDoubles(body, (long) components * dimension, "theta");
+    return BernoulliMixtureMapper.toModel(
+        new BernoulliMixtureState(components, dimension, weights, theta));
+  }
+
   private static int kindCode(DensityModel model) {
     if (model instanceof BernoulliMixture) return KIND_MIXTURE;
+    if (model instanceof BinaryLatentModel) return KIND_BINARY_LATENT;
     throw new IllegalArgumentException("no model format for kind " + model.kind());
   }
 
@@ -134,7 +153,7 @@ public final class ModelCodec {
     for (double v : values) out.writeDouble(v);
   }
 
-  private static double[] readDoubles(ByteBuffer in, long count, String field)
+  static double[] readDoubles(ByteBuffer in, long count, String field)
       throws ModelFormatException {
     if (count < 0 || count * Double.BYTES > in.remaining()) {
       throw new ModelFormatException(

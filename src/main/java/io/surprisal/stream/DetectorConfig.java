@@ -1,6 +1,7 @@
 package io.surprisal.stream;
 
 import io.surprisal.train.BernoulliMixtureTrainer;
+import io.surprisal.train.BinaryLatentTrainer;
 import java.time.Duration;
 import java.util.Properties;
 
@@ -22,9 +23,12 @@ import java.util.Properties;
  *     contamination (0: keep all)
  * @param acceptanceMargin nats per event a refit may trail the live model on the holdout
  * @param mixture the mixture trainer's hyperparameters
+ * @param modelKind the model family the trainer fits: "mixture" or "binary-latent"
+ * @param binaryLatent the binary-latent trainer's hyperparameters
  * @param trainingThreads threads ND4J may use for fitting (it shares the machine with the stream
  *     threads)
  * @param trainerCheckInterval how often the trainer checks for due and finished fits
+ * @param metricsEndpoint where the HTTP endpoint (metrics, health, status page) listens
  * @param kafka Kafka Streams and client properties, passed through
  */
 public record DetectorConfig(
@@ -41,8 +45,11 @@ public record DetectorConfig(
     double outlierFence,
     double acceptanceMargin,
     BernoulliMixtureTrainer.Settings mixture,
+    String modelKind,
+    BinaryLatentTrainer.Settings binaryLatent,
     int trainingThreads,
     Duration trainerCheckInterval,
+    MetricsEndpoint metricsEndpoint,
     Properties kafka) {
 
   /** The topics the detector reads and writes. */
@@ -51,6 +58,24 @@ public record DetectorConfig(
       String models) {
     public static Topics defaults() {
       return new Topics("events", "alerts", "scores", "dead-letters", "samples", "models");
+    }
+  }
+
+  /**
+   * Where the metrics, health and status-page endpoint listens.
+   *
+   * @param bind the local address to bind: an IP literal or a host name
+   * @param port the TCP port; 0 picks a free one
+   */
+  public record MetricsEndpoint(String bind, int port) {
+    public MetricsEndpoint {
+      if (bind == null || bind.isBlank()) {
+        throw new IllegalArgumentException("surprisal.metrics.bind must not be blank");
+      }
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException(
+            "surprisal.metrics.port must be in 0..65535, got " + port);
+      }
     }
   }
 

@@ -1,6 +1,9 @@
 package io.surprisal.stream;
 
+import io.surprisal.model.BernoulliMixture;
+import io.surprisal.model.BinaryLatentModel;
 import io.surprisal.train.BernoulliMixtureTrainer;
+import io.surprisal.train.BinaryLatentTrainer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,9 +59,20 @@ public final class DetectorConfigParser {
     d.put("surprisal.mixture.restarts", "3");
     d.put("surprisal.mixture.max-iterations", "200");
     d.put("surprisal.mixture.prior", "1.0");
+    d.put("surprisal.model.kind", "mixture");
+    d.put("surprisal.binary-latent.latent-bits", "8");
+    d.put("surprisal.binary-latent.hidden-width", "32");
+    d.put("surprisal.binary-latent.learning-rate", "0.01");
+    d.put("surprisal.binary-latent.max-epochs", "100");
+    d.put("surprisal.binary-latent.batch-size", "256");
+    d.put("surprisal.binary-latent.patience", "5");
+    d.put("surprisal.binary-latent.enumeration-limit", "12");
+    d.put("surprisal.binary-latent.scoring-samples", "64");
     d.put("surprisal.training.threads", "1");
     d.put("surprisal.seed", "42");
     d.put("surprisal.trainer.check-interval", "1s");
+    d.put("surprisal.metrics.bind", "127.0.0.1");
+    d.put("surprisal.metrics.port", "9464");
     return java.util.Collections.unmodifiableMap(d);
   }
 
@@ -98,6 +112,11 @@ public final class DetectorConfigParser {
             r.get("surprisal.mixture.prior", Double::parseDouble, v -> v > 0, "be > 0"),
             BernoulliMixtureTrainer.Settings.defaults().validationFraction(),
             seed);
+    String modelKind =
+        r.get("surprisal.model.kind", String::trim,
+            v -> v.equals(BernoulliMixture.KIND) || v.equals(BinaryLatentModel.KIND),
+            "be " + BernoulliMixture.KIND + " or " + BinaryLatentModel.KIND);
+    BinaryLatentTrainer.Settings binaryLatent = binaryLatent(r, seed);
     return new DetectorConfig(
         dimension,
         new DetectorConfig.Topics(
@@ -120,10 +139,39 @@ public final class DetectorConfigParser {
         r.get("surprisal.acceptance.margin", Double::parseDouble, v -> v >= 0 && Double.isFinite(v),
             "be a finite value >= 0"),
         mixture,
+        modelKind,
+        binaryLatent,
         r.get("surprisal.training.threads", Integer::parseInt, v -> v >= 1, "be >= 1"),
         r.get("surprisal.trainer.check-interval", Durations::parse,
             v -> v.compareTo(Duration.ofMillis(10)) >= 0, "be >= 10ms"),
+        new DetectorConfig.MetricsEndpoint(
+            r.get("surprisal.metrics.bind", String::trim, v -> !v.isEmpty(),
+                "be an IP address or host name"),
+            r.get("surprisal.metrics.port", Integer::parseInt, v -> v >= 0 && v <= 65535,
+                "be in 0..65535 (0 picks a free port)")),
         kafka);
+  }
+
+  private static BinaryLatentTrainer.Settings binaryLatent(Reader r, long seed) {
+    int limit =
+        r.get("surprisal.binary-latent.enumeration-limit", Integer::parseInt,
+            v -> v >= 0 && v <= BinaryLatentModel.MAX_ENUMERATION_LIMIT,
+            "be in 0.." + BinaryLatentModel.MAX_ENUMERATION_LIMIT);
+    return new BinaryLatentTrainer.Settings(
+        r.get("surprisal.binary-latent.latent-bits", Integer::parseInt, v -> v >= 1 && v <= limit,
+            "be in 1..surprisal.binary-latent.enumeration-limit (" + limit
+                + "): larger codes need importance-weighted training, not yet available"),
+        r.get("surprisal.binary-latent.hidden-width", Integer::parseInt, v -> v >= 0, "be >= 0"),
+        r.get("surprisal.binary-latent.learning-rate", Double::parseDouble,
+            v -> v > 0 && Double.isFinite(v), "be a finite value > 0"),
+        r.get("surprisal.binary-latent.max-epochs", Integer::parseInt, v -> v >= 1, "be >= 1"),
+        r.get("surprisal.binary-latent.batch-size", Integer::parseInt, v -> v >= 1, "be >= 1"),
+        r.get("surprisal.binary-latent.patience", Integer::parseInt, v -> v >= 1, "be >= 1"),
+        BinaryLatentTrainer.Settings.defaults().validationFraction(),
+        limit,
+        r.get("surprisal.binary-latent.scoring-samples", Integer::parseInt, v -> v >= 1,
+            "be >= 1"),
+        seed);
   }
 
   /** Reads one key: its value or default, parsed and checked, or an error naming it. */

@@ -3,6 +3,7 @@ package io.surprisal.stream;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,13 @@ public final class DetectorService implements AutoCloseable {
   private final CountDownLatch running = new CountDownLatch(1);
 
   public DetectorService(DetectorConfig config) {
-    this.streams = new KafkaStreams(DetectorTopology.buildTopology(config, registry), config.kafka());
+    this(config, DetectorObserver.NONE);
+  }
+
+  /** @param observer told of every event, alert, model and training round of this instance */
+  public DetectorService(DetectorConfig config, DetectorObserver observer) {
+    this.streams = new KafkaStreams(
+        DetectorTopology.buildTopology(config, registry, observer), config.kafka());
     streams.setStateListener((now, before) -> {
       if (now == KafkaStreams.State.RUNNING) running.countDown();
       if (now == KafkaStreams.State.ERROR) log.error("Kafka Streams stopped with an error");
@@ -46,8 +53,19 @@ public final class DetectorService implements AutoCloseable {
     return streams.state();
   }
 
+  /** The Streams client, for metrics binders; callers must not start or close it. */
+  public KafkaStreams kafkaStreams() {
+    return streams;
+  }
+
+  /**
+   * Stops processing and leaves the consumer group, so the tasks (the trainer's included) move to
+   * the remaining instances at once instead of after the session timeout.
+   */
   @Override
   public void close() {
-    streams.close(Duration.ofSeconds(30));
+    streams.close(CloseOptions.groupMembershipOperation(
+            CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(Duration.ofSeconds(30)));
   }
 }

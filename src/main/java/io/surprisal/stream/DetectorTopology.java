@@ -1,8 +1,11 @@
 package io.surprisal.stream;
 
 import io.surprisal.train.AcceptanceGate;
+import io.surprisal.model.BinaryLatentModel;
 import io.surprisal.train.BernoulliMixtureTrainer;
+import io.surprisal.train.BinaryLatentTrainer;
 import io.surprisal.train.Calibrator;
+import io.surprisal.train.ModelTrainer;
 import io.surprisal.train.Nd4jRuntime;
 import io.surprisal.train.TrainingPipeline;
 import java.time.Clock;
@@ -39,6 +42,15 @@ public final class DetectorTopology {
 
   /** @param registry receives every model this instance accepts; callers may watch it */
   public static Topology buildTopology(DetectorConfig config, ModelRegistry registry) {
+    return buildTopology(config, registry, DetectorObserver.NONE);
+  }
+
+  /**
+   * @param registry receives every model this instance accepts; callers may watch it
+   * @param observer told of every event, alert, model and training round (metrics, status page)
+   */
+  public static Topology buildTopology(
+      DetectorConfig config, ModelRegistry registry, DetectorObserver observer) {
     DetectorConfig.Topics topics = config.topics();
     // Built from the real settings: the no-argument builder checks an empty config and warns.
     StreamsBuilder builder =
@@ -49,7 +61,7 @@ public final class DetectorTopology {
             .withLoggingDisabled(),
         topics.models(),
         Consumed.with(Serdes.String(), Serdes.ByteArray()),
-        () -> new ModelStoreUpdater(MODEL_STORE, config.dimension(), registry));
+        () -> new ModelStoreUpdater(MODEL_STORE, config.dimension(), registry, observer));
     Topology topology = builder.build();
 
     ByteArraySerializer bytes = new ByteArraySerializer();
@@ -59,12 +71,12 @@ public final class DetectorTopology {
         .addSource("events-source", new ByteArrayDeserializer(), new ByteArrayDeserializer(),
             topics.events())
         .addProcessor("validate",
-            () -> new EventValidator(config.dimension(), "score", "dead-letters-sink"),
+            () -> new EventValidator(config.dimension(), "score", "dead-letters-sink", observer),
             "events-source")
         .addSink("dead-letters-sink", topics.deadLetters(), bytes, bytes, "validate")
         .addProcessor("score",
             () -> new ScoringProcessor(registry, outputs, config.explainFeatures(),
-                new EventSampler(config.sampleRate(), config.mixture().seed())),
+                new EventSampler(config.sampleRate(), config.mixture().seed()), observer),
             "validate")
         .addSink("alerts-sink", topics.alerts(), bytes, bytes, "score")
         .addSink("samples-sink", topics.samples(), bytes, bytes, "score");
@@ -76,7 +88,8 @@ public final class DetectorTopology {
         .addSource("samples-source", new ByteArrayDeserializer(), new ByteArrayDeserializer(),
             topics.samples())
         .addProcessor("trainer",
-            () -> new TrainerProcessor(WINDOW_STORE, config, trainingPipeline(config), registry),
+            () -> new TrainerProcessor(
+                WINDOW_STORE, config, trainingPipeline(config), registry, observer),
             "samples-source")
         .addStateStore(
             Stores.keyValueStoreBuilder(
@@ -89,11 +102,19 @@ public final class DetectorTopology {
   private static TrainingPipeline trainingPipeline(DetectorConfig config) {
     Nd4jRuntime.limitThreads(config.trainingThreads());
     return new TrainingPipeline(
-        new BernoulliMixtureTrainer(config.mixture()),
+        trainer(config),
         new Calibrator(config.alertRate(), config.outlierFence()),
         new AcceptanceGate(config.acceptanceMargin()),
         config.holdoutFraction(),
         config.mixture().seed(),
         Clock.systemUTC());
+  }
+
+  /** The trainer of the configured model kind; calibration, gate and publishing are the same. */
+  static ModelTrainer trainer(DetectorConfig config) {
+    if (config.modelKind().equals(BinaryLatentModel.KIND)) {
+      return new BinaryLatentTrainer(config.binaryLatent());
+    }
+    return new BernoulliMixtureTrainer(config.mixture());
   }
 }

@@ -23,9 +23,16 @@ final class EventValidator implements Processor<byte[], byte[], byte[], Object> 
   private final EventParser parser;
   private final String scorer;
   private final String deadLetters;
+  private final DetectorObserver observer;
   private ProcessorContext<byte[], Object> context;
 
   EventValidator(int dimension, String scorer, String deadLetters) {
+    this(dimension, scorer, deadLetters, DetectorObserver.NONE);
+  }
+
+  /** @param observer told the reason of every event sent to dead letters */
+  EventValidator(int dimension, String scorer, String deadLetters, DetectorObserver observer) {
+    this.observer = observer;
     this.parser = new EventParser(dimension);
     this.scorer = scorer;
     this.deadLetters = deadLetters;
@@ -43,12 +50,14 @@ final class EventValidator implements Processor<byte[], byte[], byte[], Object> 
       event = parser.parse(record.value());
     } catch (InvalidEventException e) {
       context.forward(record.withValue(deadLetter(record, e.getMessage())), deadLetters);
+      observer.eventInvalid(e.getMessage());
       return;
     } catch (RuntimeException e) {
       // The parser reports every known problem as InvalidEventException; anything else is a bug
       // of ours, and the event must still not be lost.
-      context.forward(record.withValue(deadLetter(record, "unexpected parser error: " + e)),
-          deadLetters);
+      String reason = "unexpected parser error: " + e;
+      context.forward(record.withValue(deadLetter(record, reason)), deadLetters);
+      observer.eventInvalid(reason);
       return;
     }
     context.forward(record.withValue(event), scorer);

@@ -23,10 +23,18 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
   private final String storeName;
   private final int dimension;
   private final ModelRegistry registry;
+  private final DetectorObserver observer;
   private KeyValueStore<String, byte[]> store;
   private ProcessorContext<Void, Void> context;
 
   ModelStoreUpdater(String storeName, int dimension, ModelRegistry registry) {
+    this(storeName, dimension, registry, DetectorObserver.NONE);
+  }
+
+  /** @param observer told of every model made live and every record refused */
+  ModelStoreUpdater(
+      String storeName, int dimension, ModelRegistry registry, DetectorObserver observer) {
+    this.observer = observer;
     this.storeName = storeName;
     this.dimension = dimension;
     this.registry = registry;
@@ -62,12 +70,14 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
       return;
     }
     store.put(record.key(), record.value());
+    observer.modelLive(model);
     log.info("Model version {} is live: {}, threshold {} nats",
         model.version(), model.model(), String.format("%.3f", model.calibration().threshold()));
   }
 
   private void refuse(String where, String reason) {
     registry.countRefused();
+    observer.modelRefused(reason);
     log.warn("Refused model record {}: {}; the live model stays", where, reason);
   }
 }

@@ -25,7 +25,9 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
   private final Outputs outputs;
   private final int explainFeatures;
   private final EventSampler sampler;
+  private final DetectorObserver observer;
   private ProcessorContext<byte[], byte[]> context;
+  private int untilTimed;
 
   /** @param outputs child names; {@code scores} is null when scores are disabled */
   ScoringProcessor(
@@ -33,6 +35,17 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
       Outputs outputs,
       int explainFeatures,
       EventSampler sampler) {
+    this(registry, outputs, explainFeatures, sampler, DetectorObserver.NONE);
+  }
+
+  /** @param observer told of every scored, unscored and alerted event, on the stream thread */
+  ScoringProcessor(
+      ModelRegistry registry,
+      Outputs outputs,
+      int explainFeatures,
+      EventSampler sampler,
+      DetectorObserver observer) {
+    this.observer = observer;
     this.registry = registry;
     this.outputs = outputs;
     this.explainFeatures = explainFeatures;
@@ -54,8 +67,20 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
     Score score;
     if (live == null) {
       score = Score.unscored(event.id(), key, timestamp);
+      observer.eventUnscored();
     } else {
-      double logLikelihood = live.model().logLikelihood(event.features());
+      double logLikelihood;
+      long scoringNanos = DetectorObserver.NOT_TIMED;
+      if (--untilTimed <= 0) {
+        // Timed around the model call alone: the cost of scoring, not of JSON or forwarding.
+        untilTimed = DetectorObserver.TIME_EVERY;
+        long started = System.nanoTime();
+        logLikelihood = live.model().logLikelihood(event.features());
+        scoringNanos = System.nanoTime() - started;
+      } else {
+        logLikelihood = live.model().logLikelihood(event.features());
+      }
+      observer.eventScored(logLikelihood, scoringNanos);
       Calibration calibration = live.calibration();
       double percentile = calibration.percentile(logLikelihood);
       alert = calibration.isAlert(logLikelihood);
@@ -66,6 +91,7 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
             calibration.threshold(), percentile, live.version(),
             live.model().explain(event.features(), explainFeatures), event.attributes());
         context.forward(output(record, MessageJson.write(message)), outputs.alerts());
+        observer.alert(message);
       }
     }
     if (outputs.scores() != null) {

@@ -43,6 +43,7 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
   private final Duration checkInterval;
   private final TrainingPipeline pipeline;
   private final ModelRegistry registry;
+  private final DetectorObserver observer;
 
   private ProcessorContext<String, byte[]> context;
   private TrainingWindow window;
@@ -50,6 +51,7 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
   private Cancellable punctuation;
   private CompletableFuture<TrainingOutcome> running;
   private long lastFitStartedAt = -1;
+  private int runningWindowSize;
   private long lastPublishedVersion;
 
   TrainerProcessor(
@@ -57,6 +59,17 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
       DetectorConfig config,
       TrainingPipeline pipeline,
       ModelRegistry registry) {
+    this(windowStoreName, config, pipeline, registry, DetectorObserver.NONE);
+  }
+
+  /** @param observer told the outcome of every training round, on the stream thread */
+  TrainerProcessor(
+      String windowStoreName,
+      DetectorConfig config,
+      TrainingPipeline pipeline,
+      ModelRegistry registry,
+      DetectorObserver observer) {
+    this.observer = observer;
     this.windowStoreName = windowStoreName;
     this.windowCapacity = config.windowSize();
     this.dimension = config.dimension();
@@ -108,6 +121,7 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
       long version = Math.max(live == null ? 0 : live.version(), lastPublishedVersion) + 1;
       List<BitVector> snapshot = window.snapshot();
       lastFitStartedAt = now;
+      runningWindowSize = snapshot.size();
       log.info("Fitting model version {} on {} samples", version, snapshot.size());
       running = CompletableFuture.supplyAsync(() -> pipeline.run(snapshot, live, version), fitter);
     }
@@ -132,11 +146,18 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
       outcome = finished.get();
     } catch (ExecutionException e) {
       log.warn("Fit failed, the live model stays; retrying at the next interval", e.getCause());
+      // Known to the check interval: the fit's own clock did not finish.
+      observer.trainingFinished(DetectorObserver.TrainingResult.FAILED,
+          Math.max(0, now - lastFitStartedAt), runningWindowSize);
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
     }
+    observer.trainingFinished(
+        outcome.accepted() ? DetectorObserver.TrainingResult.ACCEPTED
+            : DetectorObserver.TrainingResult.REJECTED,
+        outcome.fitMillis(), outcome.windowSize());
     if (!outcome.accepted()) {
       log.warn("Refitted model rejected by the acceptance gate: {}", outcome.decision().reason());
       return;

@@ -1,0 +1,29 @@
+package io.surprisal.model;
+
+/**
+ * The saved form of a {@link BinaryLatentModel}: shapes and primitive arrays only. Weight matrices
+ * are input-major (see {@link BinaryInputMlp}); a hidden width of 0 means an affine network with
+ * empty first-layer arrays.
+ *
+ * @param latent K
+ * @param dimension L
+ * @param decoderHidden H of the decoder (K → L)
+ * @param encoderHidden hidden width of the inference network (L → K)
+ * @param priorLogOdds η, K values, ρ = σ(η)
+ */
+public record BinaryLatentState(
+    int latent,
+    int dimension,
+    int decoderHidden,
+    int encoderHidden,
+    int enumerationLimit,
+    int scoringSamples,
+    double[] priorLogOdds,
+    double[] decoderW1,
+    double[] decoderB1,
+    double[] decoderW2,
+    double[] decoderB2,
+    double[] encoderW1,
+    double[] encoderB1,
+    double[] encoderW2,
+    double[] encoderB2) {}

@@ -1,0 +1,78 @@
+package io.surprisal.model;
+
+import io.surprisal.event.BitVector;
+
+/**
+ * The scoring kernel shared by every model that is, at scoring time, a mixture of C product-Bernoulli
+ * components: the {@link BernoulliMixture} (C = K) and the enumerated {@link BinaryLatentModel}
+ * (C = 2^K codes). With a_cd the log-odds of bit d under component c and
+ * b_c = log p(c) + Σ_d log(1−θ_cd), log p(x, c) = b_c + Σ_{d: x_d=1} a_cd, so one event costs
+ * C·nnz(x) additions plus a log-sum-exp, in plain Java: one ND4J call per event costs 10–100× more
+ * than the whole loop (NOTES-dependencies.md, ND4J cost model).
+ *
+ * <p>Immutable once built; the arrays are owned here and never handed out.
+ */
+final class ProductBernoulliKernel {
+  private final int components;
+  private final int dimension;
+  /** a, bit-major so that one set bit reads C adjacent values: bitLogOdds[d * components + c]. */
+  private final double[] bitLogOdds;
+  /** b_c: the log joint of the all-zero vector with component c. */
+  private final double[] bias;
+
+  /** Takes ownership of both arrays. */
+  ProductBernoulliKernel(int components, int dimension, double[] bitLogOdds, double[] bias) {
+    if (bitLogOdds.length != components * dimension || bias.length != components) {
+      throw new IllegalArgumentException(
+          "kernel arrays must hold C·L = " + components * dimension + " log-odds and C = "
+              + components + " biases, got " + bitLogOdds.length + " and " + bias.length);
+    }
+    this.components = components;
+    this.dimension = dimension;
+    this.bitLogOdds = bitLogOdds;
+    this.bias = bias;
+  }
+
+  int components() {
+    return components;
+  }
+
+  int dimension() {
+    return dimension;
+  }
+
+  /** a_cd. */
+  double logOdds(int component, int bit) {
+    return bitLogOdds[bit * components + component];
+  }
+
+  /** Fills joint[c] = log p(x, c) and returns log p(x) = log Σ_c exp(joint[c]). */
+  double logJoint(BitVector x, double[] joint) {
+    if (x.dimension() != dimension) {
+      throw new IllegalArgumentException(
+          "vector has dimension " + x.dimension() + ", the model expects " + dimension);
+    }
+    System.arraycopy(bias, 0, joint, 0, components);
+    for (int i = 0, n = x.activeCount(); i < n; i++) {
+      int offset = x.activeIndex(i) * components;
+      for (int c = 0; c < components; c++) {
+        joint[c] += bitLogOdds[offset + c];
+      }
+    }
+    return logSumExp(joint);
+  }
+
+  /** Turns joint (from {@link #logJoint}) into the posterior p(c|x) in place. */
+  static void normalize(double[] joint, double logP) {
+    for (int c = 0; c < joint.length; c++) joint[c] = Math.exp(joint[c] - logP);
+  }
+
+  static double logSumExp(double[] values) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : values) max = Math.max(max, v);
+    if (max == Double.NEGATIVE_INFINITY) return max;
+    double sum = 0;
+    for (double v : values) sum += Math.exp(v - max);
+    return max + Math.log(sum);
+  }
+}

@@ -1,0 +1,70 @@
+package io.surprisal.stream;
+
+import io.surprisal.event.Alert;
+import io.surprisal.model.PublishedModel;
+
+/**
+ * What the topology reports about its own work, for metrics and the status page. The stream
+ * package depends on nothing above it (DESIGN.md, "Layout"), so it calls this interface and the
+ * metrics package implements it.
+ *
+ * <p>Contract for implementations: the scoring methods run on stream threads for every event, from
+ * several threads at once when there are several stream threads; they must be cheap, must not block
+ * and must not throw. Every method has a no-op default.
+ */
+public interface DetectorObserver {
+  /** Does nothing: for topologies nobody watches, and for tests. */
+  DetectorObserver NONE = new DetectorObserver() {};
+
+  /**
+   * The scorer times one scored event in this many (the first, then every TIME_EVERY-th): two
+   * clock reads and a latency record cost about as much as scoring a small model itself (a few
+   * hundred nanoseconds), so latency is sampled while every event is still counted.
+   */
+  int TIME_EVERY = 16;
+
+  /** {@link #eventScored}'s scoringNanos for an event that was not timed. */
+  long NOT_TIMED = -1;
+
+  /** Outcome of one training round. */
+  enum TrainingResult {
+    /** The candidate passed the acceptance gate and was published. */
+    ACCEPTED,
+    /** The acceptance gate refused the candidate; the live model stays. */
+    REJECTED,
+    /** The fit threw; the live model stays. */
+    FAILED
+  }
+
+  /**
+   * A valid event was scored by the live model.
+   *
+   * @param logLikelihood log p(x) in nats
+   * @param scoringNanos time spent in the model's log-likelihood call alone, or {@link
+   *     #NOT_TIMED} for the events between two timed ones (see {@link #TIME_EVERY})
+   */
+  default void eventScored(double logLikelihood, long scoringNanos) {}
+
+  /** A valid event arrived before any model was live. */
+  default void eventUnscored() {}
+
+  /** An event was rejected and sent to dead letters; {@code reason} is the dead letter's reason. */
+  default void eventInvalid(String reason) {}
+
+  /** An alert was written (after {@link #eventScored} for the same event). */
+  default void alert(Alert alert) {}
+
+  /** {@code model} became this instance's live model. */
+  default void modelLive(PublishedModel model) {}
+
+  /** A record on the models topic was refused; the live model stays. */
+  default void modelRefused(String reason) {}
+
+  /**
+   * A training round finished on the trainer task.
+   *
+   * @param durationMillis wall time of the round
+   * @param windowSize samples in the window snapshot the round used
+   */
+  default void trainingFinished(TrainingResult result, long durationMillis, int windowSize) {}
+}

@@ -1,0 +1,255 @@
+package io.surprisal.train;
+
+import io.surprisal.event.BitVector;
+import io.surprisal.model.BinaryInputMlp;
+import io.surprisal.model.BinaryLatentModel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fits a {@link BinaryLatentModel} by maximum likelihood with the exact posterior over all 2^K codes
+ * ({@link ExactPosteriorObjective}): Adam on minibatches, early stopping on a validation slice's
+ * exact mean log-likelihood, keeping the best epoch's parameters. The inference network is fitted
+ * alongside, to the exact posterior marginals, so the model can also score by importance sampling.
+ *
+ * <p>Gradients are hand-derived batched products rather than a SameDiff graph: the whole step is a
+ * dozen F-order gemms over the 2^K codes and the minibatch, and the derivation is short enough to
+ * keep checked against finite differences (ExactPosteriorObjectiveTest). Measured on the 2-core
+ * build machine, one step on 256 rows with H = 32: SameDiff (decoder and prior only) 52–65 ms
+ * against 23–29 ms hand-derived (encoder included) at K = 6, L = 64, and 91–160 ms against 42–70
+ * ms at K = 8, L = 784; both agree to 1e-15. SameDiff's own logSumExp cannot be differentiated in
+ * 1.0.0-M2.1 (its reduce_sum_bp loses the reduction dimensions), one more reason to stay by hand. Like EM for mixtures, the
+ * ascent can stall in a local optimum: on a sharp generating model (first-layer weights N(0, 3²))
+ * the fit ended 1.4–1.7% below the truth's held-out log-likelihood for every step size, batch size,
+ * width and K = 6 or 8 tried; restarts are the obvious remedy and are not implemented yet.
+ *
+ * <p>Only enumerable K is trained here; an importance-weighted objective for larger K (reweighted
+ * wake-sleep) is a later step, so {@link Settings} refuses latentBits above the enumeration limit.
+ */
+public final class BinaryLatentTrainer implements ModelTrainer {
+  private static final Logger log = LoggerFactory.getLogger(BinaryLatentTrainer.class);
+  /** Validation rows per product: bounds the N×2^K posterior at 2,048·4,096 doubles (64 MB). */
+  private static final int EVALUATION_CHUNK = 2048;
+  /**
+   * Every step's temporaries (the N×2^K posterior, several 2^K×L decoder arrays: about 50 MB per
+   * step at K = 10, L = 784) live in a workspace reused from step to step. Left to the garbage
+   * collector they are freed only when the small Java wrappers are collected, which a near-empty
+   * heap rarely does: a K = 10, L = 784 fit grew past 20 GB off-heap in 16 epochs that way.
+   * Parameters, Adam's moments and the best copy are allocated outside it.
+   */
+  private static final WorkspaceConfiguration STEP_MEMORY =
+      WorkspaceConfiguration.builder()
+          .policyAllocation(AllocationPolicy.OVERALLOCATE)
+          .policyLearning(LearningPolicy.FIRST_LOOP)
+          .policySpill(SpillPolicy.REALLOCATE)
+          .build();
+
+  /**
+   * Hyperparameters.
+   *
+   * @param latentBits K, the latent code's bits (default 8)
+   * @param hiddenWidth H of the decoder's and the inference network's tanh layer; 0 makes both
+   *     affine, the decoder σ(W·z + b) (default 32)
+   * @param learningRate Adam's step size (default 0.01)
+   * @param maxEpochs passes over the training rows at most (default 100)
+   * @param batchSize rows per gradient step (default 256)
+   * @param patience stop after this many epochs without a better validation log-likelihood
+   *     (default 5)
+   * @param validationFraction share of the rows held out for early stopping (default 0.1)
+   * @param enumerationLimit the model scores exactly when K is at most this, 0..16 (default 12)
+   * @param scoringSamples importance samples per score when K is above the limit (default 64)
+   * @param seed drives the split, the start and the batch order; equal seeds give equal models
+   */
+  public record Settings(
+      int latentBits,
+      int hiddenWidth,
+      double learningRate,
+      int maxEpochs,
+      int batchSize,
+      int patience,
+      double validationFraction,
+      int enumerationLimit,
+      int scoringSamples,
+      long seed) {
+
+    public static Settings defaults() {
+      return new Settings(8, 32, 0.01, 100, 256, 5, 0.1, 12, 64, 42L);
+    }
+
+    public Settings {
+      requireAtLeast("latentBits", latentBits, 1);
+      requireAtLeast("hiddenWidth", hiddenWidth, 0);
+      if (!(learningRate > 0 && Double.isFinite(learningRate))) {
+        throw new IllegalArgumentException("learningRate must be a finite value > 0, got "
+            + learningRate);
+      }
+      requireAtLeast("maxEpochs", maxEpochs, 1);
+      requireAtLeast("batchSize", batchSize, 1);
+      requireAtLeast("patience", patience, 1);
+      if (!(validationFraction > 0 && validationFraction < 1)) {
+        throw new IllegalArgumentException(
+            "validationFraction must be inside (0, 1), got " + validationFraction);
+      }
+      if (enumerationLimit < 0 || enumerationLimit > BinaryLatentModel.MAX_ENUMERATION_LIMIT) {
+        throw new IllegalArgumentException(
+            "enumerationLimit must be in 0.." + BinaryLatentModel.MAX_ENUMERATION_LIMIT + ", got "
+                + enumerationLimit);
+      }
+      if (latentBits > enumerationLimit) {
+        throw new IllegalArgumentException(
+            "latentBits must be <= enumerationLimit (" + enumerationLimit
+                + ") until importance-weighted training lands, got " + latentBits);
+      }
+      requireAtLeast("scoringSamples", scoringSamples, 1);
+    }
+
+    public Settings withSeed(long newSeed) {
+      return new Settings(latentBits, hiddenWidth, learningRate, maxEpochs, batchSize, patience,
+          validationFraction, enumerationLimit, scoringSamples, newSeed);
+    }
+
+    private static void requireAtLeast(String name, int value, int minimum) {
+      if (value < minimum) {
+        throw new IllegalArgumentException(name + " must be >= " + minimum + ", got " + value);
+      }
+    }
+  }
+
+  private final Settings settings;
+
+  public BinaryLatentTrainer(Settings settings) {
+    this.settings = settings;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  @Override
+  public BinaryLatentModel fit(List<BitVector> rows) {
+    if (rows.size() < 10) {
+      throw new IllegalArgumentException(
+          "need at least 10 rows to fit a binary-latent model, got " + rows.size());
+    }
+    int dimension = rows.get(0).dimension();
+    Random random = new Random(settings.seed());
+    List<BitVector> shuffled = new ArrayList<>(rows);
+    Collections.shuffle(shuffled, random);
+    int validationSize = Math.max(1, (int) Math.round(rows.size() * settings.validationFraction()));
+    List<INDArray> validation = chunks(shuffled.subList(0, validationSize), dimension);
+    List<BitVector> training = new ArrayList<>(shuffled.subList(validationSize, shuffled.size()));
+
+    ExactPosteriorObjective objective = new ExactPosteriorObjective(settings.latentBits());
+    BinaryLatentParameters current =
+        BinaryLatentParameters.initial(
+            settings.latentBits(), settings.hiddenWidth(), bitMeans(training, dimension), random);
+    Adam adam = new Adam(settings.learningRate(), current.all());
+    BinaryLatentParameters best = current.dup();
+    double bestValidation = Double.NEGATIVE_INFINITY;
+    int sinceBest = 0;
+    for (int epoch = 1; epoch <= settings.maxEpochs() && sinceBest < settings.patience(); epoch++) {
+      long started = System.nanoTime();
+      Collections.shuffle(training, random);
+      double trainSum = 0;
+      for (int from = 0; from < training.size(); from += settings.batchSize()) {
+        List<BitVector> batch =
+            training.subList(from, Math.min(training.size(), from + settings.batchSize()));
+        try (MemoryWorkspace ignored = stepWorkspace("binary-latent-step")) {
+          ExactPosteriorObjective.Evaluation step =
+              objective.evaluate(BinaryMatrix.of(batch, dimension), current);
+          trainSum += step.meanLogLikelihood() * batch.size();
+          adam.ascend(current.all(), step.gradient().all());
+        }
+      }
+      double validationMean = meanLogLikelihood(objective, validation, current, validationSize);
+      if (validationMean > bestValidation) {
+        bestValidation = validationMean;
+        best = current.dup();
+        sinceBest = 0;
+      } else {
+        // Adam's minibatch noise at a fixed step makes validation wander near the optimum; halving
+        // the step after each epoch without progress settles it instead of stopping on noise.
+        sinceBest++;
+        adam.scaleLearningRate(0.5);
+      }
+      log.info(
+          "binary-latent K={} H={} epoch {}: train mean log-likelihood {}, validation {} (best {}), {} ms",
+          settings.latentBits(), settings.hiddenWidth(), epoch,
+          String.format("%.4f", trainSum / training.size()), String.format("%.4f", validationMean),
+          String.format("%.4f", bestValidation), (System.nanoTime() - started) / 1_000_000);
+    }
+    return toModel(best, dimension);
+  }
+
+  private static double meanLogLikelihood(
+      ExactPosteriorObjective objective, List<INDArray> chunks, BinaryLatentParameters p, int n) {
+    double sum = 0;
+    for (INDArray chunk : chunks) {
+      try (MemoryWorkspace ignored = stepWorkspace("binary-latent-validation")) {
+        sum += objective.meanLogLikelihood(chunk, p) * chunk.rows();
+      }
+    }
+    return sum / n;
+  }
+
+  private static MemoryWorkspace stepWorkspace(String name) {
+    return Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_MEMORY, name);
+  }
+
+  private static List<INDArray> chunks(List<BitVector> rows, int dimension) {
+    List<INDArray> chunks = new ArrayList<>();
+    for (int from = 0; from < rows.size(); from += EVALUATION_CHUNK) {
+      chunks.add(
+          BinaryMatrix.of(rows.subList(from, Math.min(rows.size(), from + EVALUATION_CHUNK)),
+              dimension));
+    }
+    return chunks;
+  }
+
+  private static double[] bitMeans(List<BitVector> rows, int dimension) {
+    double[] means = new double[dimension];
+    for (BitVector row : rows) {
+      if (row.dimension() != dimension) {
+        throw new IllegalArgumentException(
+            "rows must all have dimension " + dimension + ", got " + row.dimension());
+      }
+      for (int i = 0, n = row.activeCount(); i < n; i++) means[row.activeIndex(i)]++;
+    }
+    for (int d = 0; d < dimension; d++) means[d] /= rows.size();
+    return means;
+  }
+
+  BinaryLatentModel toModel(BinaryLatentParameters p, int dimension) {
+    int latent = settings.latentBits();
+    int hidden = p.hidden();
+    BinaryInputMlp decoder =
+        BinaryInputMlp.of(latent, hidden, dimension, flat(p.u1()), flat(p.b1()), flat(p.u2()),
+            flat(p.b2()));
+    BinaryInputMlp encoder =
+        BinaryInputMlp.of(dimension, hidden, latent, flat(p.v1()), flat(p.c1()), flat(p.v2()),
+            flat(p.c2()));
+    return BinaryLatentModel.of(
+        flat(p.eta()), decoder, encoder, settings.enumerationLimit(), settings.scoringSamples());
+  }
+
+  /** Row-major values of a matrix (input-major for the weights), empty for an absent layer. */
+  static double[] flat(INDArray a) {
+    if (a == null) return new double[0];
+    double[][] rows = a.toDoubleMatrix();
+    int columns = (int) a.columns();
+    double[] values = new double[rows.length * columns];
+    for (int r = 0; r < rows.length; r++) System.arraycopy(rows[r], 0, values, r * columns, columns);
+    return values;
+  }
+}

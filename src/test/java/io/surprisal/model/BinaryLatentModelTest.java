@@ -1,0 +1,133 @@
+package io.surprisal.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.surprisal.event.BitVector;
+import io.surprisal.event.FeatureContribution;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class BinaryLatentModelTest {
+
+  private static BitVector fromMask(int mask, int dimension) {
+    int[] bits = new int[dimension];
+    for (int d = 0; d < dimension; d++) bits[d] = (mask >> d) & 1;
+    return BitVector.ofDense(bits);
+  }
+
+  @Test
+  void shouldSumExactProbabilitiesToOneOverAllVectors() {
+    for (int hidden : new int[] {0, 3}) {
+      BinaryLatentModel model = BinaryLatentFixtures.random(3, hidden, 6, 2.0, 12, 7 + hidden);
+      assertThat(model.isExact()).isTrue();
+      double total = 0;
+      for (int mask = 0; mask < 64; mask++) total += Math.exp(model.logLikelihood(fromMask(mask, 6)));
+      assertThat(total).as("H=%d", hidden).isCloseTo(1.0, within(1e-12));
+    }
+  }
+
+  @Test
+  void shouldMatchHandComputedLogLikelihoodOfOneLatentBitLinearDecoder() {
+    // K=1, L=2, H=0: ρ = σ(0) = ½; θ(z=0) = σ(b), θ(z=1) = σ(w + b) with w = (2, −1), b = (0, 1).
+    BinaryInputMlp decoder =
+        BinaryInputMlp.of(1, 0, 2, new double[0], new double[0], new double[] {2, -1},
+            new double[] {0, 1});
+    BinaryInputMlp encoder =
+        BinaryInputMlp.of(2, 0, 1, new double[0], new double[0], new double[2], new double[1]);
+    BinaryLatentModel model = BinaryLatentModel.of(new double[] {0}, decoder, encoder, 12, 8);
+    // x = 10: ½·σ(0)·(1−σ(1)) + ½·σ(2)·(1−σ(0))
+    double expected =
+        0.5 * sigmoid(0) * (1 - sigmoid(1)) + 0.5 * sigmoid(2) * (1 - sigmoid(0));
+    assertThat(model.logLikelihood(BitVector.ofActive(2, 0)))
+        .isCloseTo(Math.log(expected), within(1e-12));
+  }
+
+  @Test
+  void shouldAgreeWithExactWithinThreeStandardErrorsAndShrinkErrorAsOneOverRootS() {
+    BinaryLatentModel model = BinaryLatentFixtures.random(5, 8, 24, 1.5, 12, 21);
+    SplittableRandom draws = new SplittableRandom(22);
+    double ratioSum = 0;
+    int events = 8;
+    for (int i = 0; i < events; i++) {
+      BitVector x = model.sample(draws);
+      double exact = model.logLikelihood(x);
+      BinaryLatentModel.Estimate small = model.estimate(x, 16, new SplittableRandom(100 + i));
+      BinaryLatentModel.Estimate large = model.estimate(x, 256, new SplittableRandom(200 + i));
+      assertThat(Math.abs(large.logLikelihood() - exact))
+          .as("event %d: exact %s, estimate %s ± %s", i, exact, large.logLikelihood(),
+              large.standardError())
+          .isLessThan(3 * large.standardError());
+      assertThat(Math.abs(small.logLikelihood() - exact)).isLessThan(3 * small.standardError());
+      ratioSum += small.standardError() / large.standardError();
+    }
+    // √(256/16) = 4.
+    assertThat(ratioSum / events).isBetween(3.0, 5.0);
+  }
+
+  @Test
+  void shouldScoreAboveTheEnumerationLimitReproduciblyByImportanceSampling() {
+    BinaryLatentModel exact = BinaryLatentFixtures.random(4, 4, 12, 1.0, 12, 31);
+    BinaryLatentModel sampled = BinaryLatentFixtures.withEnumerationLimit(exact, 3);
+    assertThat(sampled.isExact()).isFalse();
+    BitVector x = exact.sample(new SplittableRandom(32));
+
+    double first = sampled.logLikelihood(x);
+    assertThat(sampled.logLikelihood(x)).isEqualTo(first);
+    BinaryLatentModel.Estimate estimate =
+        sampled.estimate(x, sampled.scoringSamples(), new SplittableRandom(33));
+    assertThat(first).isCloseTo(exact.logLikelihood(x), within(3 * estimate.standardError()));
+  }
+
+  @Test
+  void shouldDrawVectorsWithTheirExactProbabilities() {
+    BinaryLatentModel model = BinaryLatentFixtures.random(2, 2, 3, 2.0, 12, 41);
+    SplittableRandom random = new SplittableRandom(42);
+    Map<BitVector, Integer> counts = new HashMap<>();
+    int draws = 40_000;
+    for (int i = 0; i < draws; i++) counts.merge(model.sample(random), 1, Integer::sum);
+    for (int mask = 0; mask < 8; mask++) {
+      BitVector x = fromMask(mask, 3);
+      double p = Math.exp(model.logLikelihood(x));
+      double observed = counts.getOrDefault(x, 0) / (double) draws;
+      assertThat(observed).as("x=%s", x.toBitString())
+          .isCloseTo(p, within(4 * Math.sqrt(p * (1 - p) / draws) + 1e-9));
+    }
+  }
+
+  @Test
+  void shouldRankPlantedImprobableBitFirstExactlyAndWhenSampled() {
+    // Bit 5's output bias is −12 and its weights are small: no code makes it likely.
+    BinaryLatentModel base = BinaryLatentFixtures.random(3, 0, 8, 0.5, 12, 51);
+    double[] b2 = base.decoder().b2();
+    b2[5] = -12;
+    BinaryInputMlp decoder =
+        BinaryInputMlp.of(3, 0, 8, new double[0], new double[0], base.decoder().w2(), b2);
+    BinaryLatentModel exact = BinaryLatentModel.of(base.priorLogOdds(), decoder, base.encoder(), 12, 32);
+    BinaryLatentModel sampled = BinaryLatentFixtures.withEnumerationLimit(exact, 0);
+    BitVector x = BitVector.ofActive(8, 1, 5);
+    for (BinaryLatentModel model : List.of(exact, sampled)) {
+      List<FeatureContribution> top = model.explain(x, 3);
+      assertThat(top).hasSize(3);
+      assertThat(top.get(0).index()).isEqualTo(5);
+      assertThat(top.get(0).value()).isEqualTo(1);
+      assertThat(top.get(0).logProb()).isLessThan(-10).isGreaterThan(Double.NEGATIVE_INFINITY);
+    }
+  }
+
+  @Test
+  void shouldRefuseVectorOfWrongDimensionNamingBoth() {
+    BinaryLatentModel model = BinaryLatentFixtures.random(2, 0, 4, 1.0, 12, 61);
+    assertThatThrownBy(() -> model.logLikelihood(BitVector.ofActive(5, 1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("vector has dimension 5, the model expects 4");
+  }
+
+  private static double sigmoid(double a) {
+    return 1 / (1 + Math.exp(-a));
+  }
+}

@@ -1,0 +1,62 @@
+package io.surprisal.stream;
+
+import static io.surprisal.stream.DetectorConfigParser.properties;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.surprisal.train.BernoulliMixtureTrainer;
+import io.surprisal.train.BinaryLatentTrainer;
+import org.junit.jupiter.api.Test;
+
+class ModelKindConfigTest {
+  private static final String BOOTSTRAP = "bootstrap.servers=localhost:9092";
+  private static final String DIMENSION = "surprisal.feature.dimension=64";
+
+  private static DetectorConfig parse(String... keyValues) {
+    String[] all = new String[keyValues.length + 2];
+    all[0] = BOOTSTRAP;
+    all[1] = DIMENSION;
+    System.arraycopy(keyValues, 0, all, 2, keyValues.length);
+    return DetectorConfigParser.parse(properties(all));
+  }
+
+  @Test
+  void shouldDefaultToMixtureKindAndDocumentedBinaryLatentSettings() {
+    DetectorConfig config = parse();
+    assertThat(config.modelKind()).isEqualTo("mixture");
+    assertThat(config.binaryLatent()).isEqualTo(BinaryLatentTrainer.Settings.defaults());
+    assertThat(DetectorTopology.trainer(config)).isInstanceOf(BernoulliMixtureTrainer.class);
+  }
+
+  @Test
+  void shouldPickBinaryLatentTrainerWithItsSettingsAndTheCommonSeed() {
+    DetectorConfig config =
+        parse("surprisal.model.kind=binary-latent", "surprisal.binary-latent.latent-bits=6",
+            "surprisal.binary-latent.hidden-width=0", "surprisal.binary-latent.learning-rate=0.003",
+            "surprisal.binary-latent.max-epochs=20", "surprisal.binary-latent.batch-size=128",
+            "surprisal.binary-latent.patience=3", "surprisal.binary-latent.enumeration-limit=10",
+            "surprisal.binary-latent.scoring-samples=16", "surprisal.seed=7");
+    assertThat(config.binaryLatent())
+        .isEqualTo(new BinaryLatentTrainer.Settings(6, 0, 0.003, 20, 128, 3, 0.1, 10, 16, 7));
+    assertThat(DetectorTopology.trainer(config)).isInstanceOf(BinaryLatentTrainer.class);
+  }
+
+  @Test
+  void shouldRefuseUnknownModelKindNamingKeyAndValue() {
+    assertThatThrownBy(() -> parse("surprisal.model.kind=vae"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("surprisal.model.kind must be mixture or binary-latent, got vae");
+  }
+
+  @Test
+  void shouldRefuseLatentBitsAboveTheEnumerationLimit() {
+    assertThatThrownBy(
+            () -> parse("surprisal.binary-latent.latent-bits=14",
+                "surprisal.binary-latent.enumeration-limit=12"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage(
+            "surprisal.binary-latent.latent-bits must be in 1..surprisal.binary-latent"
+                + ".enumeration-limit (12): larger codes need importance-weighted training, not yet"
+                + " available, got 14");
+  }
+}
