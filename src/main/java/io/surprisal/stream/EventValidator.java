@@ -26,10 +26,6 @@ final class EventValidator implements Processor<byte[], byte[], byte[], Object> 
   private final DetectorObserver observer;
   private ProcessorContext<byte[], Object> context;
 
-  EventValidator(int dimension, String scorer, String deadLetters) {
-    this(dimension, scorer, deadLetters, DetectorObserver.NONE);
-  }
-
   /** @param observer told the reason of every event sent to dead letters */
   EventValidator(int dimension, String scorer, String deadLetters, DetectorObserver observer) {
     this.observer = observer;

@@ -29,27 +29,21 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
   private ProcessorContext<byte[], byte[]> context;
   private int untilTimed;
 
-  /** @param outputs child names; {@code scores} is null when scores are disabled */
-  ScoringProcessor(
-      ModelRegistry registry,
-      Outputs outputs,
-      int explainFeatures,
-      EventSampler sampler) {
-    this(registry, outputs, explainFeatures, sampler, DetectorObserver.NONE);
-  }
-
-  /** @param observer told of every scored, unscored and alerted event, on the stream thread */
+  /**
+   * @param outputs child names; {@code scores} is null when scores are disabled
+   * @param observer told of every scored, unscored and alerted event, on the stream thread
+   */
   ScoringProcessor(
       ModelRegistry registry,
       Outputs outputs,
       int explainFeatures,
       EventSampler sampler,
       DetectorObserver observer) {
-    this.observer = observer;
     this.registry = registry;
     this.outputs = outputs;
     this.explainFeatures = explainFeatures;
     this.sampler = sampler;
+    this.observer = observer;
   }
 
   @Override

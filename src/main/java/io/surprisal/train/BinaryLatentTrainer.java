@@ -8,10 +8,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -41,19 +37,6 @@ public final class BinaryLatentTrainer implements ModelTrainer {
   private static final Logger log = LoggerFactory.getLogger(BinaryLatentTrainer.class);
   /** Validation rows per product: bounds the N×2^K posterior at 2,048·4,096 doubles (64 MB). */
   private static final int EVALUATION_CHUNK = 2048;
-  /**
-   * Every step's temporaries (the N×2^K posterior, several 2^K×L decoder arrays: about 50 MB per
-   * step at K = 10, L = 784) live in a workspace reused from step to step. Left to the garbage
-   * collector they are freed only when the small Java wrappers are collected, which a near-empty
-   * heap rarely does: a K = 10, L = 784 fit grew past 20 GB off-heap in 16 epochs that way.
-   * Parameters, Adam's moments and the best copy are allocated outside it.
-   */
-  private static final WorkspaceConfiguration STEP_MEMORY =
-      WorkspaceConfiguration.builder()
-          .policyAllocation(AllocationPolicy.OVERALLOCATE)
-          .policyLearning(LearningPolicy.FIRST_LOOP)
-          .policySpill(SpillPolicy.REALLOCATE)
-          .build();
 
   /**
    * Hyperparameters.
@@ -203,8 +186,9 @@ public final class BinaryLatentTrainer implements ModelTrainer {
     return sum / n;
   }
 
+  /** Every step's temporaries (about 50 MB at K = 10, L = 784) live in one reused workspace. */
   private static MemoryWorkspace stepWorkspace(String name) {
-    return Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP_MEMORY, name);
+    return TrainingMemory.step(name);
   }
 
   private static List<INDArray> chunks(List<BitVector> rows, int dimension) {

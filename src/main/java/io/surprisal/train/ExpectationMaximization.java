@@ -1,5 +1,6 @@
 package io.surprisal.train;
 
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -31,9 +32,13 @@ final class ExpectationMaximization {
     int iteration = 0;
     while (iteration < maxIterations) {
       iteration++;
-      Expectation expectation = expect(x, current);
-      mean = expectation.meanLogLikelihood();
-      current = maximize(x, expectation.responsibilities(), prior);
+      try (MemoryWorkspace ignored = TrainingMemory.step("em-iteration")) {
+        Expectation expectation = expect(x, current);
+        mean = expectation.meanLogLikelihood();
+        Parameters next = maximize(x, expectation.responsibilities(), prior);
+        // The new parameters outlive the iteration; the N×K temporaries stay in the workspace.
+        current = new Parameters(next.theta().detach(), next.weights().detach());
+      }
       if (mean - previous < tolerance) break;
       previous = mean;
     }
@@ -43,8 +48,10 @@ final class ExpectationMaximization {
 
   /** Mean log p(x) over the rows of x. */
   static double meanLogLikelihood(INDArray x, Parameters parameters) {
-    INDArray joint = joint(x, parameters);
-    return rowLogSumExp(joint).meanNumber().doubleValue();
+    try (MemoryWorkspace ignored = TrainingMemory.step("em-evaluation")) {
+      INDArray joint = joint(x, parameters);
+      return rowLogSumExp(joint).meanNumber().doubleValue();
+    }
   }
 
   /** The E step's result: posterior p(k | x_n) as N×K, and the mean log p(x) it was computed at. */
