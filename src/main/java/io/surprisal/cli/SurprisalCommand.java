@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ScoreCommand.class,
       EvaluateCommand.class,
       OneClassCommand.class,
+      BenchThroughputCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class SurprisalCommand implements Runnable {

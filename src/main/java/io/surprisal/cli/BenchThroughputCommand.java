@@ -1,0 +1,57 @@
+package io.surprisal.cli;
+
+import io.surprisal.benchmark.ThroughputBenchmark;
+import io.surprisal.event.MessageJson;
+import io.surprisal.kafka.EmbeddedKafkaBroker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The detector's throughput against a pass-through topology, on the embedded broker. */
+@Command(name = "bench-throughput", mixinStandardHelpOptions = true,
+    description = "Measure events/s of the detector topology and of a pass-through topology "
+        + "side by side (alternating rounds) on an embedded broker; one JSON line on stdout.")
+final class BenchThroughputCommand implements Callable<Integer> {
+  @Option(names = "--events", defaultValue = "500000",
+      description = "Events pre-loaded and processed per round (default: ${DEFAULT-VALUE}).")
+  int events;
+
+  @Option(names = "--dimension", defaultValue = "39",
+      description = "Bits per event (default: ${DEFAULT-VALUE}).")
+  int dimension;
+
+  @Option(names = "--components", defaultValue = "16",
+      description = "Components of the generating mixture (default: ${DEFAULT-VALUE}).")
+  int components;
+
+  @Option(names = "--partitions", defaultValue = "2",
+      description = "Partitions of the input topic (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--rounds", defaultValue = "3",
+      description = "Rounds of each topology, alternating (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2",
+      description = "exactly_once_v2 or at_least_once, for both topologies (default: "
+          + "${DEFAULT-VALUE}).")
+  String processingGuarantee;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    Path state = Files.createTempDirectory("surprisal-bench-");
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+      ThroughputBenchmark.Result result = new ThroughputBenchmark(broker.bootstrapServers(), state)
+          .run(new ThroughputBenchmark.Settings(events, dimension, components, partitions, rounds,
+              processingGuarantee, seed));
+      System.out.println(new String(MessageJson.write(result), StandardCharsets.UTF_8));
+    }
+    return 0;
+  }
+}
