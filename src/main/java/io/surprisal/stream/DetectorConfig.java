@@ -28,6 +28,9 @@ import java.util.Properties;
  * @param trainingThreads threads ND4J may use for fitting (it shares the machine with the stream
  *     threads)
  * @param trainerCheckInterval how often the trainer checks for due and finished fits
+ * @param trainingTimeout how long a fit may run before it is abandoned and counted as failed
+ * @param modelSignature signs published models and verifies received ones
+ *     (surprisal.model.signing-key), or {@link ModelSignature#UNSIGNED}; never shows the secret
  * @param metricsEndpoint where the HTTP endpoint (metrics, health, status page) listens
  * @param kafka Kafka Streams and client properties, passed through
  */
@@ -49,6 +52,8 @@ public record DetectorConfig(
     BinaryLatentTrainer.Settings binaryLatent,
     int trainingThreads,
     Duration trainerCheckInterval,
+    Duration trainingTimeout,
+    ModelSignature modelSignature,
     MetricsEndpoint metricsEndpoint,
     Properties kafka) {
 

@@ -71,6 +71,8 @@ public final class DetectorConfigParser {
     d.put("surprisal.training.threads", "1");
     d.put("surprisal.seed", "42");
     d.put("surprisal.trainer.check-interval", "1s");
+    d.put("surprisal.training.timeout", "30m");
+    d.put("surprisal.model.signing-key", "");
     d.put("surprisal.metrics.bind", "127.0.0.1");
     d.put("surprisal.metrics.port", "9464");
     return java.util.Collections.unmodifiableMap(d);
@@ -144,6 +146,9 @@ public final class DetectorConfigParser {
         r.get("surprisal.training.threads", Integer::parseInt, v -> v >= 1, "be >= 1"),
         r.get("surprisal.trainer.check-interval", Durations::parse,
             v -> v.compareTo(Duration.ofMillis(10)) >= 0, "be >= 10ms"),
+        r.get("surprisal.training.timeout", Durations::parse, v -> !v.isNegative() && !v.isZero(),
+            "be > 0"),
+        r.signature("surprisal.model.signing-key"),
         new DetectorConfig.MetricsEndpoint(
             r.get("surprisal.metrics.bind", String::trim, v -> !v.isEmpty(),
                 "be an IP address or host name"),
@@ -194,6 +199,18 @@ public final class DetectorConfigParser {
         throw new InvalidConfigException(key + " must " + ruleText + ", got " + raw.trim());
       }
       return value;
+    }
+
+    /** A secret: empty means unsigned; a message about it names its length, never its value. */
+    ModelSignature signature(String key) {
+      String secret = properties.getProperty(key, DEFAULTS.get(key)).trim();
+      if (secret.isEmpty()) return ModelSignature.UNSIGNED;
+      if (secret.length() < ModelSignature.MIN_SECRET_LENGTH) {
+        throw new InvalidConfigException(key + " must be empty (models unsigned) or a secret of at"
+            + " least " + ModelSignature.MIN_SECRET_LENGTH + " characters, got "
+            + secret.length() + " characters");
+      }
+      return ModelSignature.withSecret(secret);
     }
 
     String topic(String key) {

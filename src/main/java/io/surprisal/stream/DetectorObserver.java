@@ -30,9 +30,12 @@ public interface DetectorObserver {
   enum TrainingResult {
     /** The candidate passed the acceptance gate and was published. */
     ACCEPTED,
-    /** The acceptance gate refused the candidate; the live model stays. */
+    /**
+     * The acceptance gate refused the candidate (worse than the live model, or a diverged fit with
+     * a non-finite log-likelihood); the live model stays.
+     */
     REJECTED,
-    /** The fit threw; the live model stays. */
+    /** The fit threw or ran past surprisal.training.timeout; the live model stays. */
     FAILED
   }
 

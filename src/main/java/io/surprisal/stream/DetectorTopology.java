@@ -61,7 +61,8 @@ public final class DetectorTopology {
             .withLoggingDisabled(),
         topics.models(),
         Consumed.with(Serdes.String(), Serdes.ByteArray()),
-        () -> new ModelStoreUpdater(MODEL_STORE, config.dimension(), registry, observer));
+        () -> new ModelStoreUpdater(
+            MODEL_STORE, config.dimension(), config.modelSignature(), registry, observer));
     Topology topology = builder.build();
 
     ByteArraySerializer bytes = new ByteArraySerializer();

@@ -32,7 +32,10 @@ public final class ModelRegistry {
     refused.incrementAndGet();
   }
 
-  /** Model records refused since start: corrupt, of the wrong dimension, or not newer. */
+  /**
+   * Model records refused since start: unsigned or badly signed (with a signing key), corrupt, of
+   * an unknown format, with invalid parameters, of the wrong dimension, or not newer.
+   */
   public long refusedCount() {
     return refused.get();
   }

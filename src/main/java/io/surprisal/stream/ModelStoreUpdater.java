@@ -11,32 +11,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feeds the global model store from the models topic on every instance. Each record is decoded and
- * checked (checksum, format version, parameters, dimension) before it reaches the store or the
- * {@link ModelRegistry}; a record that fails is logged with its reason and counted, and the live
- * model stays. StreamsBuilder#addGlobalStore replays the topic through this processor on restore
- * too, so a restarted instance applies the same checks.
+ * Feeds the global model store from the models topic on every instance. Each record is checked
+ * (signature when surprisal.model.signing-key is set, then checksum, format version, parameters,
+ * dimension and a newer version) before it reaches the store or the {@link ModelRegistry}; a record
+ * that fails is logged once with its reason and counted, and the live model stays.
+ * StreamsBuilder#addGlobalStore replays the topic through this processor on restore too, so a
+ * restarted instance applies the same checks.
  */
 final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
   private static final Logger log = LoggerFactory.getLogger(ModelStoreUpdater.class);
 
   private final String storeName;
   private final int dimension;
+  private final ModelSignature signature;
   private final ModelRegistry registry;
   private final DetectorObserver observer;
   private KeyValueStore<String, byte[]> store;
   private ProcessorContext<Void, Void> context;
 
-  ModelStoreUpdater(String storeName, int dimension, ModelRegistry registry) {
-    this(storeName, dimension, registry, DetectorObserver.NONE);
-  }
-
-  /** @param observer told of every model made live and every record refused */
+  /**
+   * @param signature verifies each record before it is decoded
+   * @param observer told of every model made live and every record refused
+   */
   ModelStoreUpdater(
-      String storeName, int dimension, ModelRegistry registry, DetectorObserver observer) {
+      String storeName,
+      int dimension,
+      ModelSignature signature,
+      ModelRegistry registry,
+      DetectorObserver observer) {
     this.observer = observer;
     this.storeName = storeName;
     this.dimension = dimension;
+    this.signature = signature;
     this.registry = registry;
   }
 
@@ -53,7 +59,7 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
         .orElse("unknown offset");
     PublishedModel model;
     try {
-      model = ModelCodec.decode(record.value());
+      model = ModelCodec.decode(signature.verify(record.value()));
     } catch (ModelFormatException e) {
       refuse(where, e.getMessage());
       return;

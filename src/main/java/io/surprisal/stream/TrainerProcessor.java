@@ -11,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -28,7 +30,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Fitting runs on this task's own thread so the stream thread keeps processing; the outcome is
  * only read and forwarded from the punctuation, on the stream thread, inside the task's
- * transaction.
+ * transaction. A fit that throws, or that the gate refuses (a diverged fit's non-finite
+ * log-likelihood included), leaves the live model in place and is retried at the next interval.
+ *
+ * <p>A fit still running after surprisal.training.timeout is abandoned: counted as failed, its
+ * thread interrupted, and its outcome ignored whenever it arrives. ND4J's native ops do not notice
+ * interrupts, so the thread may stay busy a while; no new fit starts until it is free. On the one
+ * fit thread a new fit would only queue behind it with its timeout already counting, and a second
+ * thread would double training's off-heap memory (ND4J workspaces are per thread) while the first
+ * still holds its own.
  */
 final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]> {
   private static final Logger log = LoggerFactory.getLogger(TrainerProcessor.class);
@@ -41,6 +51,8 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
   private final int minTrainingSize;
   private final Duration retrainInterval;
   private final Duration checkInterval;
+  private final Duration timeout;
+  private final ModelSignature signature;
   private final TrainingPipeline pipeline;
   private final ModelRegistry registry;
   private final DetectorObserver observer;
@@ -49,9 +61,11 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
   private TrainingWindow window;
   private ExecutorService fitter;
   private Cancellable punctuation;
-  private CompletableFuture<TrainingOutcome> running;
+  /** The fit whose outcome is awaited, or null. */
+  private Fit running;
+  /** A timed-out fit whose thread has not stopped yet, or null. */
+  private Fit abandoned;
   private long lastFitStartedAt = -1;
-  private int runningWindowSize;
   private long lastPublishedVersion;
 
   TrainerProcessor(
@@ -76,6 +90,8 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
     this.minTrainingSize = config.minTrainingSize();
     this.retrainInterval = config.retrainInterval();
     this.checkInterval = config.trainerCheckInterval();
+    this.timeout = config.trainingTimeout();
+    this.signature = config.modelSignature();
     this.pipeline = pipeline;
     this.registry = registry;
   }
@@ -112,24 +128,51 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
 
   void tick(long now) {
     if (running != null) {
-      if (!running.isDone()) return;
-      publish(running, now);
-      running = null;
+      if (running.outcome.isDone()) {
+        publish(running, now);
+        running = null;
+      } else if (now - running.startedAt >= timeout.toMillis()) {
+        abandon(running, now);
+        running = null;
+      } else {
+        return;
+      }
+    }
+    if (abandoned != null) {
+      if (!abandoned.threadWork.isDone()) return;
+      log.info("The timed-out fit of version {} has stopped; fits resume", abandoned.version);
+      abandoned = null;
     }
     if (isFitDue(now)) {
       PublishedModel live = registry.current();
       long version = Math.max(live == null ? 0 : live.version(), lastPublishedVersion) + 1;
       List<BitVector> snapshot = window.snapshot();
       lastFitStartedAt = now;
-      runningWindowSize = snapshot.size();
       log.info("Fitting model version {} on {} samples", version, snapshot.size());
-      running = CompletableFuture.supplyAsync(() -> pipeline.run(snapshot, live, version), fitter);
+      Fit fit = new Fit(version, now, snapshot.size(), () -> pipeline.run(snapshot, live, version));
+      fit.threadWork = fitter.submit(fit);
+      running = fit;
     }
+  }
+
+  private void abandon(Fit fit, long now) {
+    fit.interrupt();
+    abandoned = fit;
+    long elapsed = now - fit.startedAt;
+    log.warn("Fit of model version {} passed surprisal.training.timeout ({}) after {} ms and was"
+            + " abandoned; the live model stays, its outcome will be ignored, and no fit starts"
+            + " until its thread stops", fit.version, timeout, elapsed);
+    observer.trainingFinished(DetectorObserver.TrainingResult.FAILED, elapsed, fit.windowSize);
   }
 
   /** Whether a fit has started whose outcome has not been handled yet. */
   boolean isFitRunning() {
     return running != null;
+  }
+
+  /** Whether a timed-out fit's thread is still busy, which holds back the next fit. */
+  boolean isAbandonedFitBusy() {
+    return abandoned != null && !abandoned.threadWork.isDone();
   }
 
   private boolean isFitDue(long now) {
@@ -140,15 +183,16 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
     return now - last >= retrainInterval.toMillis();
   }
 
-  private void publish(CompletableFuture<TrainingOutcome> finished, long now) {
+  private void publish(Fit finished, long now) {
     TrainingOutcome outcome;
     try {
-      outcome = finished.get();
+      outcome = finished.outcome.get();
     } catch (ExecutionException e) {
-      log.warn("Fit failed, the live model stays; retrying at the next interval", e.getCause());
+      log.warn("Fit of model version {} failed, the live model stays; retrying at the next"
+          + " interval", finished.version, e.getCause());
       // Known to the check interval: the fit's own clock did not finish.
       observer.trainingFinished(DetectorObserver.TrainingResult.FAILED,
-          Math.max(0, now - lastFitStartedAt), runningWindowSize);
+          Math.max(0, now - finished.startedAt), finished.windowSize);
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -159,12 +203,13 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
             : DetectorObserver.TrainingResult.REJECTED,
         outcome.fitMillis(), outcome.windowSize());
     if (!outcome.accepted()) {
-      log.warn("Refitted model rejected by the acceptance gate: {}", outcome.decision().reason());
+      log.warn("Refitted model version {} rejected by the acceptance gate: {}; the live model"
+          + " stays, retrying at the next interval", finished.version, outcome.decision().reason());
       return;
     }
     PublishedModel model = outcome.published();
     lastPublishedVersion = model.version();
-    context.forward(new Record<>(MODEL_KEY, ModelCodec.encode(model), now));
+    context.forward(new Record<>(MODEL_KEY, signature.sign(ModelCodec.encode(model)), now));
     log.info("Published model version {} (fit on {} samples in {} ms, holdout mean {} nats)",
         model.version(), outcome.windowSize(), outcome.fitMillis(),
         String.format("%.3f", model.holdoutMeanLogLikelihood()));
@@ -174,5 +219,46 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
   public void close() {
     if (punctuation != null) punctuation.cancel();
     if (fitter != null) fitter.shutdownNow();
+  }
+
+  /**
+   * One fit handed to the fit thread. {@code outcome} is what the punctuation waits for;
+   * {@code threadWork} is the fit thread's own work on it, done only once the thread has let go,
+   * which for an interrupted ND4J op can be much later than the timeout.
+   */
+  private static final class Fit implements Runnable {
+    final long version;
+    final long startedAt;
+    final int windowSize;
+    final CompletableFuture<TrainingOutcome> outcome = new CompletableFuture<>();
+    private final Supplier<TrainingOutcome> work;
+    private volatile Thread runner;
+    Future<?> threadWork;
+
+    Fit(long version, long startedAt, int windowSize,
+        Supplier<TrainingOutcome> work) {
+      this.version = version;
+      this.startedAt = startedAt;
+      this.windowSize = windowSize;
+      this.work = work;
+    }
+
+    @Override
+    public void run() {
+      runner = Thread.currentThread();
+      try {
+        outcome.complete(work.get());
+      } catch (Throwable t) {
+        outcome.completeExceptionally(t);
+      } finally {
+        runner = null;
+      }
+    }
+
+    /** Asks the fit to stop; a stray interrupt on the idle pool thread is cleared by the pool. */
+    void interrupt() {
+      Thread thread = runner;
+      if (thread != null) thread.interrupt();
+    }
   }
 }

@@ -13,7 +13,8 @@ class ReadmeTest {
   void shouldDocumentEveryDetectorSettingWithItsDefault() throws Exception {
     String readme = Files.readString(Path.of("README.md"));
     DetectorConfigParser.DEFAULTS.forEach((key, value) -> {
-      String expected = "| `" + key + "` | " + (value == null ? "required" : "`" + value + "`") + " |";
+      String shown = value == null ? "required" : value.isEmpty() ? "empty" : "`" + value + "`";
+      String expected = "| `" + key + "` | " + shown + " |";
       assertThat(readme).as("README row for " + key).contains(expected);
     });
   }

@@ -1,0 +1,130 @@
+package io.surprisal.it;
+
+import static io.surprisal.it.DeployFiles.CONFIG_PATH;
+import static io.surprisal.it.DeployFiles.DEPLOY;
+import static io.surprisal.it.DeployFiles.METRICS_PORT;
+import static io.surprisal.it.DeployFiles.ROOT;
+import static io.surprisal.it.DeployFiles.assertCommandLineAccepts;
+import static io.surprisal.it.DeployFiles.pom;
+import static io.surprisal.it.DeployFiles.strings;
+import static io.surprisal.it.DeployFiles.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/**
+ * deploy/Dockerfile, checked without a Docker engine: it copies what {@code mvn package} builds
+ * (the thin jar and its lib/ beside it), runs that jar with a command the CLI accepts, on a glibc
+ * Temurin 17 JRE as a non-root user.
+ */
+class DockerImageFilesTest {
+  @Test
+  void shouldCopyWhatMavenPackageBuildsAndRunTheCopiedJar() throws Exception {
+    List<String[]> instructions = dockerfile();
+    Document pom = pom();
+    String jar = "target/" + text(pom, "finalName") + ".jar";
+    String libraries = copyDependenciesOutput(pom).replace("${project.build.directory}", "target");
+    assertThat(jar).isEqualTo("target/surprisal.jar");
+    assertThat(libraries).isEqualTo("target/lib");
+
+    Map<String, String> copies = new LinkedHashMap<>();
+    for (String[] instruction : instructions) {
+      if (instruction[0].equals("COPY")) {
+        String[] words = instruction[1].trim().split("\\s+");
+        assertThat(words).as("COPY " + instruction[1]).hasSize(2);
+        copies.put(words[0].replaceAll("/$", ""), words[1]);
+      }
+    }
+    assertThat(copies).containsOnlyKeys(jar, libraries);
+    // The build context sends nothing else; each copied path is let through by name.
+    List<String> ignore = Files.readAllLines(DEPLOY.resolve("Dockerfile.dockerignore")).stream()
+        .filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
+    assertThat(ignore).containsExactlyInAnyOrder("*", "!" + jar, "!" + libraries + "/");
+    String jarInImage = copies.get(jar);
+    // The manifest names its libraries as lib/NAME, relative to the jar: lib/ must sit beside it.
+    assertThat(Path.of(copies.get(libraries)))
+        .isEqualTo(Path.of(jarInImage).resolveSibling("lib"));
+
+    assertThat(jsonArray(instructions, "ENTRYPOINT")).containsExactly(
+        "java", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0", "-jar", jarInImage);
+    List<String> command = jsonArray(instructions, "CMD");
+    assertThat(command).containsExactly(
+        "run", "-c", CONFIG_PATH, "--metrics-bind", "0.0.0.0");
+    assertCommandLineAccepts(command);
+  }
+
+  @Test
+  void shouldRunOnATemurin17GlibcImageAsANonRootUserWithOneBlasThread() throws IOException {
+    List<String[]> instructions = dockerfile();
+    String from = single(instructions, "FROM");
+    assertThat(from).startsWith("eclipse-temurin:17-jre").doesNotContain("alpine");
+    String user = single(instructions, "USER");
+    assertThat(user).isNotIn("root", "0").doesNotStartWith("0:");
+    assertThat(single(instructions, "EXPOSE")).isEqualTo(Integer.toString(METRICS_PORT));
+    assertThat(single(instructions, "ENV")).contains("OMP_NUM_THREADS=1");
+  }
+
+  /** After {@code mvn package}: the files the Dockerfile copies exist and the jar finds its libraries. */
+  @Test
+  void shouldFindEveryLibraryTheJarManifestNamesAfterPackage() throws IOException {
+    Path jar = ROOT.resolve("target/surprisal.jar");
+    assumeTrue(Files.isRegularFile(jar), "no target/surprisal.jar: run mvn package first");
+    try (JarFile file = new JarFile(jar.toFile())) {
+      String classPath = file.getManifest().getMainAttributes().getValue("Class-Path");
+      assertThat(classPath).isNotBlank();
+      List<String> missing = new ArrayList<>();
+      for (String entry : classPath.trim().split("\\s+")) {
+        if (!Files.isRegularFile(ROOT.resolve("target").resolve(entry))) missing.add(entry);
+      }
+      assertThat(missing).as("Class-Path entries missing from target/").isEmpty();
+    }
+  }
+
+  /** Instructions as {KEYWORD, arguments}, continuation lines joined, comments dropped. */
+  private static List<String[]> dockerfile() throws IOException {
+    String text = Files.readString(DEPLOY.resolve("Dockerfile"))
+        .replaceAll("(?m)^\\s*#.*\\n", "").replaceAll("\\\\\\n", " ");
+    List<String[]> instructions = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      if (line.isBlank()) continue;
+      String[] parts = line.trim().split("\\s+", 2);
+      instructions.add(new String[] {parts[0].toUpperCase(), parts.length > 1 ? parts[1] : ""});
+    }
+    return instructions;
+  }
+
+  private static String single(List<String[]> instructions, String keyword) {
+    List<String> found = instructions.stream().filter(i -> i[0].equals(keyword)).map(i -> i[1])
+        .toList();
+    assertThat(found).as(keyword).hasSize(1);
+    return found.get(0).trim();
+  }
+
+  private static List<String> jsonArray(List<String[]> instructions, String keyword)
+      throws IOException {
+    return strings(new ObjectMapper().readTree(single(instructions, keyword)));
+  }
+
+  private static String copyDependenciesOutput(Document pom) {
+    var executions = pom.getElementsByTagName("execution");
+    for (int i = 0; i < executions.getLength(); i++) {
+      Element execution = (Element) executions.item(i);
+      if (execution.getElementsByTagName("goal").item(0).getTextContent().equals("copy-dependencies")) {
+        return execution.getElementsByTagName("outputDirectory").item(0).getTextContent().trim();
+      }
+    }
+    throw new AssertionError("pom.xml has no copy-dependencies execution");
+  }
+}
