@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surprisal.generate.DetectionTally;
 import io.surprisal.generate.EventGenerator;
-import io.surprisal.generate.ScoresConsumer;
-import io.surprisal.generate.TrafficProducer;
 import io.surprisal.kafka.DetectorTopics;
 import io.surprisal.kafka.TopicAdmin;
 import io.surprisal.model.BinaryLatentFixtures;
@@ -51,32 +49,17 @@ class BinaryLatentIntegrationTest {
       try (TopicAdmin admin = new TopicAdmin(broker.bootstrapServers())) {
         DetectorTopics.ensure(admin, config.topics(), 3, (short) 1);
       }
-      Properties client = new Properties();
-      client.setProperty("bootstrap.servers", broker.bootstrapServers());
-      DetectionTally tally = new DetectionTally();
       EventGenerator generator = new EventGenerator(
           BinaryLatentFixtures.random(4, 8, 64, 3.0, 12, 2024), 0.005, 7, "bl-");
 
-      try (DetectorService detector = new DetectorService(config);
-          ScoresConsumer scores = new ScoresConsumer(client, config.topics().scores(), tally);
-          TrafficProducer producer = new TrafficProducer(client, config.topics().events())) {
+      DetectionTally.Summary summary;
+      try (DetectorService detector = new DetectorService(config)) {
         detector.start(Duration.ofSeconds(60));
-        Thread reader = new Thread(scores, "scores-reader");
-        reader.start();
-        for (int third = 0; third < 3; third++) {
-          producer.run(generator, EVENTS / 3, 3_000, event -> {
-            if (event.anomaly()) tally.recordAnomaly(event.id());
-          });
-          if (third < 2) awaitModelVersion(detector, third + 1);
-        }
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (tally.seen() < EVENTS && System.nanoTime() < deadline) Thread.sleep(100);
-        scores.close();
-        reader.join();
+        summary = RetrainingTraffic.run(
+            detector, config, broker.bootstrapServers(), generator, EVENTS);
         assertThat(detector.registry().current().model().kind()).isEqualTo("binary-latent");
       }
 
-      DetectionTally.Summary summary = tally.summary();
       System.out.println("Binary-latent integration summary: " + summary);
       assertThat(summary.events() + summary.unscoredEvents()).isEqualTo(EVENTS);
       assertThat(summary.modelVersions()).isGreaterThanOrEqualTo(2);
@@ -84,16 +67,5 @@ class BinaryLatentIntegrationTest {
       assertThat(summary.recall()).isGreaterThanOrEqualTo(0.9);
       assertThat(summary.falseAlertRate()).isLessThanOrEqualTo(0.01);
     }
-  }
-
-  private static void awaitModelVersion(DetectorService detector, long version)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (System.nanoTime() < deadline) {
-      var live = detector.registry().current();
-      if (live != null && live.version() >= version) return;
-      Thread.sleep(50);
-    }
-    throw new AssertionError("model version " + version + " was not live within 90 s");
   }
 }

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surprisal.generate.DetectionTally;
 import io.surprisal.generate.EventGenerator;
-import io.surprisal.generate.ScoresConsumer;
 import io.surprisal.generate.SyntheticMixtures;
-import io.surprisal.generate.TrafficProducer;
 import io.surprisal.kafka.DetectorTopics;
 import io.surprisal.kafka.TopicAdmin;
 import io.surprisal.stream.DetectorConfig;
@@ -66,36 +64,17 @@ class DetectorIntegrationTest {
     try (TopicAdmin admin = new TopicAdmin(broker.bootstrapServers())) {
       DetectorTopics.ensure(admin, config.topics(), 3, (short) 1);
     }
-    Properties client = new Properties();
-    client.setProperty("bootstrap.servers", broker.bootstrapServers());
-    DetectionTally tally = new DetectionTally();
     EventGenerator generator = new EventGenerator(
         SyntheticMixtures.separated(8, 64, 0.02, 0.1, 2024), 0.005, 7, "it-");
 
+    DetectionTally.Summary summary;
     long liveVersion;
-    try (DetectorService detector = new DetectorService(config);
-        ScoresConsumer scores = new ScoresConsumer(client, config.topics().scores(), tally);
-        TrafficProducer producer = new TrafficProducer(client, config.topics().events())) {
+    try (DetectorService detector = new DetectorService(config)) {
       detector.start(Duration.ofSeconds(60));
-      Thread reader = new Thread(scores, "scores-reader");
-      reader.start();
-      // Three thirds: the first fills the window for the first fit; each later one starts once the
-      // next model version is live, so every third is scored by a newer model, however slow the
-      // machine is.
-      for (int third = 0; third < 3; third++) {
-        producer.run(generator, EVENTS / 3, 3_000, event -> {
-          if (event.anomaly()) tally.recordAnomaly(event.id());
-        });
-        if (third < 2) awaitModelVersion(detector, third + 1);
-      }
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (tally.seen() < EVENTS && System.nanoTime() < deadline) Thread.sleep(100);
-      scores.close();
-      reader.join();
+      summary = RetrainingTraffic.run(detector, config, broker.bootstrapServers(), generator, EVENTS);
       liveVersion = detector.registry().current().version();
     }
 
-    DetectionTally.Summary summary = tally.summary();
     System.out.println("Integration summary: " + summary);
     assertThat(summary.events() + summary.unscoredEvents()).isEqualTo(EVENTS);
     assertThat(summary.events()).as("events scored after the first model").isGreaterThanOrEqualTo(2 * EVENTS / 3);
@@ -108,19 +87,8 @@ class DetectorIntegrationTest {
     // the model that was live when the last one stopped, without waiting for a new fit.
     try (DetectorService restarted = new DetectorService(config)) {
       restarted.start(Duration.ofSeconds(60));
-      awaitModelVersion(restarted, liveVersion);
+      RetrainingTraffic.awaitModelVersion(restarted, liveVersion);
       assertThat(restarted.registry().current().version()).isEqualTo(liveVersion);
     }
-  }
-
-  private static void awaitModelVersion(DetectorService detector, long version)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (System.nanoTime() < deadline) {
-      var live = detector.registry().current();
-      if (live != null && live.version() >= version) return;
-      Thread.sleep(50);
-    }
-    throw new AssertionError("model version " + version + " was not live within 90 s");
   }
 }
