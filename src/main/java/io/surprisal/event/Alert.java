@@ -10,6 +10,7 @@ import java.util.List;
  * @param percentile the share of the model's holdout with a log-likelihood at or below this one; it
  *     reads as a p-value
  * @param topFeatures the bits that made the event improbable, most improbable first
+ * @param latent the model's most probable latent state for the event, or null when it gives none
  */
 public record Alert(
     String id,
@@ -20,7 +21,8 @@ public record Alert(
     double percentile,
     long modelVersion,
     List<FeatureContribution> topFeatures,
-    JsonNode attributes) {
+    JsonNode attributes,
+    Latent latent) {
   public Alert {
     topFeatures = List.copyOf(topFeatures);
   }

@@ -3,7 +3,7 @@ package io.surprisal.event;
 /**
  * The outcome for one valid event, written to the scores topic. Before the first model is live an
  * event is still reported, with {@code scored = false} and the numeric fields null, so no event is
- * dropped silently. Wire form: schemas/score.schema.json.
+ * dropped silently. {@code latent} is null when unscored or when the model gives no readout. Wire form: schemas/score.schema.json.
  */
 public record Score(
     String id,
@@ -14,9 +14,10 @@ public record Score(
     Double threshold,
     Double percentile,
     boolean alert,
-    Long modelVersion) {
+    Long modelVersion,
+    Latent latent) {
 
   public static Score unscored(String id, String key, Long timestamp) {
-    return new Score(id, key, timestamp, false, null, null, null, false, null);
+    return new Score(id, key, timestamp, false, null, null, null, false, null, null);
   }
 }

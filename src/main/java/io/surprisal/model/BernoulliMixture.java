@@ -26,6 +26,8 @@ public final class BernoulliMixture implements DensityModel {
   private final double[] theta;
   /** a_kd and b_k = log π_k + Σ_d log(1−θ_kd), shared with the other mixture-shaped models. */
   private final ProductBernoulliKernel kernel;
+  /** "0".."K-1", built once so the per-event latent readout allocates no strings. */
+  private final String[] stateNames;
 
   private BernoulliMixture(int components, int dimension, double[] weights, double[] theta) {
     this.components = components;
@@ -44,6 +46,8 @@ public final class BernoulliMixture implements DensityModel {
       bias[k] = b;
     }
     this.kernel = new ProductBernoulliKernel(components, dimension, bitLogOdds, bias);
+    this.stateNames = new String[components];
+    for (int k = 0; k < components; k++) stateNames[k] = Integer.toString(k);
   }
 
   /**
@@ -131,6 +135,22 @@ public final class BernoulliMixture implements DensityModel {
   public double logLikelihood(BitVector x) {
     double[] joint = new double[components];
     return logJoint(x, joint);
+  }
+
+  /** The most probable component k (its index, "0".."K-1") and p(k|x). */
+  @Override
+  public LatentSummary latent(BitVector x) {
+    return score(x).latent();
+  }
+
+  /** log p(x) and the latent readout from one pass of the kernel. */
+  @Override
+  public Scored score(BitVector x) {
+    double[] joint = new double[components];
+    double logP = logJoint(x, joint);
+    int best = ProductBernoulliKernel.argMax(joint);
+    return new Scored(logP, new LatentSummary(
+        stateNames[best], ProductBernoulliKernel.posterior(joint, best, logP)));
   }
 
   /** Fills joint[k] = log π_k p(x|k) and returns log p(x) = log Σ_k exp(joint[k]). */

@@ -152,6 +152,34 @@ public final class BinaryLatentModel implements DensityModel {
   }
 
   /**
+   * When exact (K ≤ enumeration limit): the most probable code z as K bits, bit j of z at position
+   * j, and its exact posterior p(z|x). Above the limit: null (no posterior readout is given for the
+   * sampled case yet).
+   */
+  @Override
+  public LatentSummary latent(BitVector x) {
+    return score(x).latent();
+  }
+
+  /** log p(x) and the latent readout; when exact, from one pass of the enumerated kernel. */
+  @Override
+  public Scored score(BitVector x) {
+    if (kernel == null) return new Scored(logLikelihood(x), null);
+    double[] joint = new double[kernel.components()];
+    double logP = kernel.logJoint(x, joint);
+    int best = ProductBernoulliKernel.argMax(joint);
+    return new Scored(logP, new LatentSummary(
+        code(best, latent()), ProductBernoulliKernel.posterior(joint, best, logP)));
+  }
+
+  /** Code c as K characters, bit j of c (z_j) at position j. */
+  private static String code(int c, int latent) {
+    char[] bits = new char[latent];
+    for (int j = 0; j < latent; j++) bits[j] = ((c >> j) & 1) != 0 ? '1' : '0';
+    return new String(bits);
+  }
+
+  /**
    * The importance-sampling estimate log (1/S) Σ_s p(x, z_s)/q(z_s|x), z_s ~ q(z|x), whatever K is.
    * Its standard error is the delta method's: with w_s the importance weights, SE ≈ sd(w) / (√S·w̄).
    */

@@ -20,6 +20,22 @@ public interface DensityModel {
   /** log p(x) in nats. */
   double logLikelihood(BitVector x);
 
+  /**
+   * The most probable latent state given x and its posterior probability, or null when the model
+   * cannot give it (see each implementation).
+   */
+  default LatentSummary latent(BitVector x) {
+    return null;
+  }
+
+  /**
+   * log p(x) and {@link #latent(BitVector)} together. Models whose latent readout falls out of the
+   * likelihood computation override this so the scoring path runs their kernel once per event.
+   */
+  default Scored score(BitVector x) {
+    return new Scored(logLikelihood(x), latent(x));
+  }
+
   /** The {@code count} bits whose observed values are least probable under the model, lowest first. */
   List<FeatureContribution> explain(BitVector x, int count);
 

@@ -67,6 +67,18 @@ final class ProductBernoulliKernel {
     for (int c = 0; c < joint.length; c++) joint[c] = Math.exp(joint[c] - logP);
   }
 
+  /** The index of the largest joint[c] (the most probable component, from {@link #logJoint}). */
+  static int argMax(double[] joint) {
+    int best = 0;
+    for (int c = 1; c < joint.length; c++) if (joint[c] > joint[best]) best = c;
+    return best;
+  }
+
+  /** p(c|x) of c = argMax(joint), i.e. exp(joint[c] − log p(x)), capped at 1 against rounding. */
+  static double posterior(double[] joint, int component, double logP) {
+    return Math.min(1.0, Math.exp(joint[component] - logP));
+  }
+
   static double logSumExp(double[] values) {
     double max = Double.NEGATIVE_INFINITY;
     for (double v : values) max = Math.max(max, v);

@@ -2,10 +2,12 @@ package io.surprisal.stream;
 
 import io.surprisal.event.Alert;
 import io.surprisal.event.Event;
+import io.surprisal.event.Latent;
 import io.surprisal.event.MessageJson;
 import io.surprisal.event.Score;
 import io.surprisal.model.Calibration;
 import io.surprisal.model.PublishedModel;
+import io.surprisal.model.Scored;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -63,27 +65,30 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
       score = Score.unscored(event.id(), key, timestamp);
       observer.eventUnscored();
     } else {
-      double logLikelihood;
+      Scored scored;
       long scoringNanos = DetectorObserver.NOT_TIMED;
       if (--untilTimed <= 0) {
         // Timed around the model call alone: the cost of scoring, not of JSON or forwarding.
         untilTimed = DetectorObserver.TIME_EVERY;
         long started = System.nanoTime();
-        logLikelihood = live.model().logLikelihood(event.features());
+        scored = live.model().score(event.features());
         scoringNanos = System.nanoTime() - started;
       } else {
-        logLikelihood = live.model().logLikelihood(event.features());
+        scored = live.model().score(event.features());
       }
+      double logLikelihood = scored.logLikelihood();
+      Latent latent = scored.latent() == null
+          ? null : new Latent(scored.latent().state(), scored.latent().probability());
       observer.eventScored(logLikelihood, scoringNanos);
       Calibration calibration = live.calibration();
       double percentile = calibration.percentile(logLikelihood);
       alert = calibration.isAlert(logLikelihood);
       score = new Score(event.id(), key, timestamp, true, logLikelihood, calibration.threshold(),
-          percentile, alert, live.version());
+          percentile, alert, live.version(), latent);
       if (alert) {
         Alert message = new Alert(event.id(), key, timestamp, logLikelihood,
             calibration.threshold(), percentile, live.version(),
-            live.model().explain(event.features(), explainFeatures), event.attributes());
+            live.model().explain(event.features(), explainFeatures), event.attributes(), latent);
         context.forward(output(record, MessageJson.write(message)), outputs.alerts());
         observer.alert(message);
       }

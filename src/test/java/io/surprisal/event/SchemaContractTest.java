@@ -13,6 +13,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.surprisal.model.BernoulliMixture;
 import io.surprisal.model.Calibration;
+import io.surprisal.model.LatentSummary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -220,10 +221,11 @@ class SchemaContractTest {
     BernoulliMixture model = model();
     double logLikelihood = model.logLikelihood(event.features());
     assertThat(CALIBRATION.isAlert(logLikelihood)).isTrue();
+    LatentSummary latent = model.latent(event.features());
     Alert alert =
         new Alert(event.id(), "card-17", event.timestamp(), logLikelihood, CALIBRATION.threshold(),
             CALIBRATION.percentile(logLikelihood), 3, model.explain(event.features(), 3),
-            event.attributes());
+            event.attributes(), new Latent(latent.state(), latent.probability()));
 
     byte[] json = MessageJson.write(alert);
 
@@ -232,13 +234,14 @@ class SchemaContractTest {
     assertThat(node.get("topFeatures")).hasSize(3);
     assertThat(node.get("attributes").get("merchant").asText()).isEqualTo("m-9");
     assertThat(node.get("timestamp").asLong()).isEqualTo(1_714_564_800_000L);
+    assertThat(node.get("latent").get("state").asText()).isEqualTo(latent.state());
   }
 
   @Test
   void shouldWriteAlertWithoutKeyOrAttributesThatMatchesTheAlertSchema() {
     Alert alert =
         new Alert("e-1", null, 5L, -7.25, -6.0, 0.0, 1,
-            List.of(new FeatureContribution(6, 1, -2.3)), null);
+            List.of(new FeatureContribution(6, 1, -2.3)), null, null);
     assertThat(errors(alertSchema, MessageJson.write(alert))).isEmpty();
   }
 
@@ -249,7 +252,8 @@ class SchemaContractTest {
     double logLikelihood = model.logLikelihood(BitVector.ofActive(8, 0, 1, 2, 3));
     Score scored =
         new Score("e-2", null, 1_714_564_800_001L, true, logLikelihood, CALIBRATION.threshold(),
-            CALIBRATION.percentile(logLikelihood), CALIBRATION.isAlert(logLikelihood), 4L);
+            CALIBRATION.percentile(logLikelihood), CALIBRATION.isAlert(logLikelihood), 4L,
+            new Latent("0", 0.875));
 
     assertThat(errors(scoreSchema, MessageJson.write(unscored))).isEmpty();
     assertThat(errors(scoreSchema, MessageJson.write(scored))).isEmpty();
@@ -300,12 +304,12 @@ class SchemaContractTest {
     withScore.put("logLikelihood", -3.0);
     assertThat(scoreSchema.validate(withScore)).isNotEmpty();
 
-    Score scored = new Score("e-2", "k", 1L, true, null, -6.0, 0.5, false, 1L);
+    Score scored = new Score("e-2", "k", 1L, true, null, -6.0, 0.5, false, 1L, null);
     assertThat(errors(scoreSchema, MessageJson.write(scored))).isNotEmpty();
 
     Alert alert =
         new Alert("e-1", "k", 1L, -7.0, -6.0, 0.0, 1, List.of(new FeatureContribution(2, 1, -2)),
-            null);
+            null, new Latent("1", 0.5));
     ObjectNode badPercentile = (ObjectNode) JSON.readTree(MessageJson.write(alert));
     badPercentile.put("percentile", 1.5);
     assertThat(alertSchema.validate(badPercentile)).isNotEmpty();
@@ -315,6 +319,9 @@ class SchemaContractTest {
     ObjectNode missingField = (ObjectNode) JSON.readTree(MessageJson.write(alert));
     missingField.remove("modelVersion");
     assertThat(alertSchema.validate(missingField)).isNotEmpty();
+    ObjectNode badLatent = (ObjectNode) JSON.readTree(MessageJson.write(alert));
+    ((ObjectNode) badLatent.get("latent")).put("probability", 1.5);
+    assertThat(alertSchema.validate(badLatent)).isNotEmpty();
 
     ObjectNode badEncoding =
         (ObjectNode) JSON.readTree(MessageJson.write(DeadLetter.of(new byte[] {1}, null, "t", 0, 0, "r", 0)));

@@ -154,7 +154,7 @@ class DetectorMetricsTest {
 
   static Alert alert(String id) {
     return new Alert(id, "key", NOW, -50.0, -40.0, 0.0, 1,
-        List.of(new FeatureContribution(3, 1, -4.5)), null);
+        List.of(new FeatureContribution(3, 1, -4.5)), null, null);
   }
 
   /** The value of one exact series line of the scrape, e.g. {@code name{tag="v"}}. */

@@ -26,6 +26,19 @@ class BernoulliMixtureTest {
   }
 
   @Test
+  void shouldReadOutTheMostProbableComponentWithItsPosterior() {
+    // x = 101: joints 0.09 (k=0) and 0.009 (k=1), so p(0|x) = 0.09 / 0.099 = 10/11.
+    BitVector x = BitVector.ofActive(3, 0, 2);
+    assertThat(model.latent(x).state()).isEqualTo("0");
+    assertThat(model.latent(x).probability()).isCloseTo(10.0 / 11, within(1e-12));
+    // x = 000: joints 0.01 and 0.189, so p(1|x) = 0.189 / 0.199.
+    Scored scored = model.score(BitVector.ofActive(3));
+    assertThat(scored.latent().state()).isEqualTo("1");
+    assertThat(scored.latent().probability()).isCloseTo(0.189 / 0.199, within(1e-12));
+    assertThat(scored.logLikelihood()).isEqualTo(model.logLikelihood(BitVector.ofActive(3)));
+  }
+
+  @Test
   void shouldSumToOneOverAllVectors() {
     double total = 0;
     for (int mask = 0; mask < 8; mask++) {

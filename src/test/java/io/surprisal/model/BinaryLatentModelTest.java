@@ -48,6 +48,37 @@ class BinaryLatentModelTest {
   }
 
   @Test
+  void shouldReadOutTheMostProbableCodeOfOneLatentBitLinearDecoder() {
+    // The model above: x = 10 has joints ½·σ(0)·(1−σ(1)) (z=0) and ½·σ(2)·(1−σ(0)) (z=1).
+    BinaryInputMlp decoder =
+        BinaryInputMlp.of(1, 0, 2, new double[0], new double[0], new double[] {2, -1},
+            new double[] {0, 1});
+    BinaryInputMlp encoder =
+        BinaryInputMlp.of(2, 0, 1, new double[0], new double[0], new double[2], new double[1]);
+    BinaryLatentModel model = BinaryLatentModel.of(new double[] {0}, decoder, encoder, 12, 8);
+    double off = 0.5 * sigmoid(0) * (1 - sigmoid(1));
+    double on = 0.5 * sigmoid(2) * (1 - sigmoid(0));
+
+    LatentSummary latent = model.latent(BitVector.ofActive(2, 0));
+
+    assertThat(latent.state()).isEqualTo("1");
+    assertThat(latent.probability()).isCloseTo(on / (on + off), within(1e-12));
+  }
+
+  @Test
+  void shouldReadOutAKBitCodeWhenExactAndNothingWhenSampled() {
+    BinaryLatentModel exact = BinaryLatentFixtures.random(5, 8, 24, 1.5, 12, 21);
+    BitVector x = exact.sample(new SplittableRandom(23));
+
+    Scored scored = exact.score(x);
+
+    assertThat(scored.logLikelihood()).isEqualTo(exact.logLikelihood(x));
+    assertThat(scored.latent().state()).matches("[01]{5}");
+    assertThat(scored.latent().probability()).isBetween(1.0 / 32, 1.0);
+    assertThat(BinaryLatentFixtures.withEnumerationLimit(exact, 3).score(x).latent()).isNull();
+  }
+
+  @Test
   void shouldAgreeWithExactWithinThreeStandardErrorsAndShrinkErrorAsOneOverRootS() {
     BinaryLatentModel model = BinaryLatentFixtures.random(5, 8, 24, 1.5, 12, 21);
     SplittableRandom draws = new SplittableRandom(22);

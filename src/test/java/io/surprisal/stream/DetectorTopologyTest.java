@@ -88,6 +88,9 @@ class DetectorTopologyTest {
     assertThat(score.get("scored").asBoolean()).isTrue();
     assertThat(score.get("modelVersion").asLong()).isEqualTo(1);
     assertThat(score.get("logLikelihood").asDouble()).isEqualTo(truth.logLikelihood(x));
+    assertThat(score.get("latent").get("state").asText()).isEqualTo(truth.latent(x).state());
+    assertThat(score.get("latent").get("probability").asDouble())
+        .isEqualTo(truth.latent(x).probability());
   }
 
   @Test
@@ -127,6 +130,8 @@ class DetectorTopologyTest {
     assertThat(first.get("attributes").get("card").asText()).isEqualTo("x");
     assertThat(first.get("topFeatures")).hasSize(5);
     assertThat(first.get("key").asText()).isEqualTo("k");
+    assertThat(first.get("latent").get("state").asText()).matches("[01]");
+    assertThat(first.get("latent").get("probability").asDouble()).isBetween(0.5, 1.0);
 
     publish(2, truth);
     send("k", improbable.replace("a1", "a2"));
