@@ -54,21 +54,11 @@ class SchemaContractTest {
   }
 
   private static JsonSchema load(String name) throws IOException {
-    JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-    // Draft 2020-12 treats "format" as an annotation unless asked; the contract means it.
-    SchemaValidatorsConfig config =
-        SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
-    try (InputStream in = Files.newInputStream(SCHEMAS.resolve(name))) {
-      return factory.getSchema(in, config);
-    }
+    return Schemas.load(name);
   }
 
   private static Set<ValidationMessage> errors(JsonSchema schema, byte[] message) {
-    try {
-      return schema.validate(JSON.readTree(message));
-    } catch (IOException e) {
-      throw new AssertionError("not JSON: " + new String(message, StandardCharsets.UTF_8), e);
-    }
+    return Schemas.errors(schema, message);
   }
 
   private static Set<ValidationMessage> errors(JsonSchema schema, String message) {

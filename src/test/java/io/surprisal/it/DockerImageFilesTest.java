@@ -9,7 +9,6 @@ import static io.surprisal.it.DeployFiles.pom;
 import static io.surprisal.it.DeployFiles.strings;
 import static io.surprisal.it.DeployFiles.text;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -74,22 +72,6 @@ class DockerImageFilesTest {
     assertThat(user).isNotIn("root", "0").doesNotStartWith("0:");
     assertThat(single(instructions, "EXPOSE")).isEqualTo(Integer.toString(METRICS_PORT));
     assertThat(single(instructions, "ENV")).contains("OMP_NUM_THREADS=1");
-  }
-
-  /** After {@code mvn package}: the files the Dockerfile copies exist and the jar finds its libraries. */
-  @Test
-  void shouldFindEveryLibraryTheJarManifestNamesAfterPackage() throws IOException {
-    Path jar = ROOT.resolve("target/surprisal.jar");
-    assumeTrue(Files.isRegularFile(jar), "no target/surprisal.jar: run mvn package first");
-    try (JarFile file = new JarFile(jar.toFile())) {
-      String classPath = file.getManifest().getMainAttributes().getValue("Class-Path");
-      assertThat(classPath).isNotBlank();
-      List<String> missing = new ArrayList<>();
-      for (String entry : classPath.trim().split("\\s+")) {
-        if (!Files.isRegularFile(ROOT.resolve("target").resolve(entry))) missing.add(entry);
-      }
-      assertThat(missing).as("Class-Path entries missing from target/").isEmpty();
-    }
   }
 
   /** Instructions as {KEYWORD, arguments}, continuation lines joined, comments dropped. */

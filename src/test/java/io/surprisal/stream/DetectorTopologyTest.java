@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.surprisal.event.BitVector;
+import io.surprisal.event.Schemas;
 import io.surprisal.generate.SyntheticMixtures;
 import io.surprisal.model.BernoulliMixture;
 import io.surprisal.model.Calibration;
@@ -138,6 +139,35 @@ class DetectorTopologyTest {
     JsonNode second = read(alerts);
     assertThat(second.get("id").asText()).isEqualTo("a2");
     assertThat(second.get("modelVersion").asLong()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldWriteScoresAlertsAndDeadLettersThatConformToTheSchemas() throws IOException {
+    send("k0", "{\"id\":\"before\",\"active\":[1]}");
+    publish(1, truth);
+    send("k1", "{\"id\":\"s1\",\"active\":[1,2],\"timestamp\":\"2026-11-25T21:00:00Z\"}");
+    send("k2", "{\"id\":\"a1\",\"features\":" + dense(-1) + ",\"attributes\":{\"c\":1}}");
+    send("k3", "{\"id\":\"d1\",\"active\":[99]}");
+    events.pipeInput(null, new byte[] {(byte) 0xC3, (byte) 0x28});
+
+    List<byte[]> scoreRecords = scores.readValuesToList();
+    List<byte[]> alertRecords = alerts.readValuesToList();
+    List<byte[]> deadLetterRecords = deadLetters.readValuesToList();
+    assertThat(scoreRecords).hasSize(3);
+    assertThat(alertRecords).hasSize(1);
+    assertThat(deadLetterRecords).hasSize(2);
+    conform("score.schema.json", scoreRecords);
+    conform("alert.schema.json", alertRecords);
+    conform("dead-letter.schema.json", deadLetterRecords);
+  }
+
+  private static void conform(String schemaName, List<byte[]> messages) throws IOException {
+    var schema = Schemas.load(schemaName);
+    for (byte[] message : messages) {
+      assertThat(Schemas.errors(schema, message))
+          .as(schemaName + " for " + new String(message, StandardCharsets.UTF_8))
+          .isEmpty();
+    }
   }
 
   @Test
