@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.surprisal.event.BitVector;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -75,7 +72,7 @@ class BinaryLatentCodecTest {
 
   @Test
   void shouldStillLoadFormatVersion1BinaryLatentFile() throws Exception {
-    byte[] saved = readResource(V1_RESOURCE);
+    byte[] saved = SavedModelFiles.read(V1_RESOURCE);
     assertThat(ByteBuffer.wrap(saved, 4, 2).getShort()).isEqualTo((short) 1);
 
     PublishedModel loaded = ModelCodec.decode(saved);
@@ -98,7 +95,7 @@ class BinaryLatentCodecTest {
   @Test
   void shouldEncodeHandWrittenModelExactlyAsTheSavedFileWhileVersion1IsCurrent() throws Exception {
     assumeTrue(ModelCodec.FORMAT_VERSION == 1, "current format is not version 1");
-    assertThat(ModelCodec.encode(handWritten())).isEqualTo(readResource(V1_RESOURCE));
+    assertThat(ModelCodec.encode(handWritten())).isEqualTo(SavedModelFiles.read(V1_RESOURCE));
   }
 
   /**
@@ -109,15 +106,7 @@ class BinaryLatentCodecTest {
   @EnabledIfSystemProperty(named = "surprisal.writeModelFiles", matches = "true")
   void writeFile() throws IOException {
     assumeTrue(ModelCodec.FORMAT_VERSION == 1, "this build no longer writes format version 1");
-    Path file = Path.of("src/test/resources" + V1_RESOURCE);
-    Files.createDirectories(file.getParent());
-    Files.write(file, ModelCodec.encode(handWritten()));
+    SavedModelFiles.write(V1_RESOURCE, handWritten());
   }
 
-  private static byte[] readResource(String name) throws IOException {
-    try (InputStream in = BinaryLatentCodecTest.class.getResourceAsStream(name)) {
-      assertThat(in).as("test resource %s", name).isNotNull();
-      return in.readAllBytes();
-    }
-  }
 }

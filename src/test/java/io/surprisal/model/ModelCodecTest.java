@@ -8,10 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.surprisal.event.BitVector;
 import io.surprisal.generate.SyntheticMixtures;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 import java.util.zip.CRC32;
@@ -237,7 +234,7 @@ class ModelCodecTest {
 
   @Test
   void shouldStillLoadFormatVersion1File() throws Exception {
-    byte[] saved = readResource(V1_RESOURCE);
+    byte[] saved = SavedModelFiles.read(V1_RESOURCE);
     assertThat(Arrays.copyOf(saved, 4)).isEqualTo(new byte[] {'S', 'R', 'P', 'L'});
     assertThat(ByteBuffer.wrap(saved, 4, 2).getShort()).isEqualTo((short) 1);
 
@@ -268,7 +265,7 @@ class ModelCodecTest {
       throws Exception {
     // Once the format moves on, the v1 file is kept for loading only and this check no longer applies.
     assumeTrue(ModelCodec.FORMAT_VERSION == 1, "current format is not version 1");
-    assertThat(ModelCodec.encode(handWritten())).isEqualTo(readResource(V1_RESOURCE));
+    assertThat(ModelCodec.encode(handWritten())).isEqualTo(SavedModelFiles.read(V1_RESOURCE));
   }
 
   /**
@@ -279,15 +276,7 @@ class ModelCodecTest {
   @EnabledIfSystemProperty(named = "surprisal.writeModelFiles", matches = "true")
   void writeFormatVersion1File() throws IOException {
     assumeTrue(ModelCodec.FORMAT_VERSION == 1, "this build no longer writes format version 1");
-    Path file = Path.of("src/test/resources" + V1_RESOURCE);
-    Files.createDirectories(file.getParent());
-    Files.write(file, ModelCodec.encode(handWritten()));
+    SavedModelFiles.write(V1_RESOURCE, handWritten());
   }
 
-  private static byte[] readResource(String name) throws IOException {
-    try (InputStream in = ModelCodecTest.class.getResourceAsStream(name)) {
-      assertThat(in).as("test resource %s", name).isNotNull();
-      return in.readAllBytes();
-    }
-  }
 }

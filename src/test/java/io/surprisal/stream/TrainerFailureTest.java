@@ -23,11 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.random.RandomGenerator;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.Punctuator;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -61,13 +58,7 @@ class TrainerFailureTest {
         java.util.Arrays.stream(settings), java.util.Arrays.stream(extra)).toArray(String[]::new);
     DetectorConfig config = DetectorConfigParser.parse(DetectorConfigParser.properties(all));
     context = new MockProcessorContext<>(config.kafka());
-    KeyValueStore<Long, byte[]> store = Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore(DetectorTopology.WINDOW_STORE), Serdes.Long(),
-            Serdes.ByteArray())
-        .withLoggingDisabled()
-        .build();
-    store.init(context.getStateStoreContext(), store);
-    context.addStateStore(store);
+    WindowStores.register(context, DetectorTopology.WINDOW_STORE);
     ModelTrainer counting = rows -> {
       fits.incrementAndGet();
       return modelTrainer.fit(rows);

@@ -14,12 +14,9 @@ import io.surprisal.train.TrainingPipeline;
 import java.time.Clock;
 import java.util.List;
 import java.util.Random;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,13 +42,7 @@ class TrainerProcessorTest {
         "surprisal.retrain.interval=60s",
         "surprisal.mixture.components=" + candidateComponents));
     context = new MockProcessorContext<>(config.kafka());
-    KeyValueStore<Long, byte[]> store = Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore(DetectorTopology.WINDOW_STORE), Serdes.Long(),
-            Serdes.ByteArray())
-        .withLoggingDisabled()
-        .build();
-    store.init(context.getStateStoreContext(), store);
-    context.addStateStore(store);
+    WindowStores.register(context, DetectorTopology.WINDOW_STORE);
     TrainingPipeline pipeline = new TrainingPipeline(
         new BernoulliMixtureTrainer(config.mixture()), new Calibrator(0.01, 6),
         new AcceptanceGate(margin), 0.3, 1, Clock.systemUTC());

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.surprisal.event.BitVector;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,11 +16,7 @@ class TrainingWindowTest {
   @BeforeEach
   void createStore() {
     MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
-    store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("window"), Serdes.Long(),
-            Serdes.ByteArray())
-        .withLoggingDisabled()
-        .build();
-    store.init(context.getStateStoreContext(), store);
+    store = WindowStores.register(context, "window");
   }
 
   @Test
