@@ -1,8 +1,10 @@
 package io.surprisal.benchmark;
 
 import io.surprisal.event.BitVector;
+import io.surprisal.event.EventParser;
 import io.surprisal.generate.EventGenerator;
 import io.surprisal.generate.SyntheticMixtures;
+import io.surprisal.kafka.DetectorTopics;
 import io.surprisal.kafka.TopicAdmin;
 import io.surprisal.model.BernoulliMixture;
 import io.surprisal.model.ModelCodec;
@@ -40,25 +42,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Events per second through the full detector topology against a pass-through topology (source to
- * sink, nothing else) on the same broker, the same pre-loaded events and the same Streams settings,
- * alternating rounds so both see the same machine load. The ratio is the price of detection.
+ * Events per second through the full detector topology against two pass-through topologies on the
+ * same broker, the same pre-loaded events and the same Streams settings, alternating rounds so all
+ * see the same machine load: a copy (source to sink, the bytes untouched) and, as issue 5 defines
+ * the pass-through, one that parses each event with {@link EventParser} and re-serializes it. The
+ * ratios are the price of detection over Kafka Streams alone and over a JSON pipeline.
  *
  * <p>The detector runs with a pre-trained model already on the models topic and a window that never
  * fills, so each round measures scoring alone: parse, score, a score record per event, alerts, and
- * the sampled copies.
+ * the sampled copies. The first {@code warmupRounds} rounds of each run but are not counted (JIT).
  */
 public final class ThroughputBenchmark {
   private static final Logger log = LoggerFactory.getLogger(ThroughputBenchmark.class);
+  private static final String EVENTS = "bench-events";
+  private static final String MODELS = "bench-models";
 
-  /** What to measure. */
+  /**
+   * What to measure.
+   *
+   * @param streams Kafka Streams and client settings given to every topology alike (the detector's
+   *     own defaults apply to the pass-throughs too, see {@link #streamsProperties})
+   */
   public record Settings(int events, int dimension, int components, int partitions, int rounds,
-      String processingGuarantee, long seed) {}
+      int warmupRounds, String processingGuarantee, long seed, Map<String, String> streams) {
+    public Settings {
+      streams = Map.copyOf(streams);
+    }
+  }
 
-  /** Per-round rates (events/s), in the order run. */
+  /** Per-round rates (events/s) of the counted rounds, in the order run. */
   public record Result(Settings settings, String model, List<Double> passThroughEventsPerSecond,
-      List<Double> detectorEventsPerSecond, double medianPassThrough, double medianDetector,
-      double medianRatio) {}
+      List<Double> jsonPassThroughEventsPerSecond, List<Double> detectorEventsPerSecond,
+      double medianPassThrough, double medianJsonPassThrough, double medianDetector,
+      double medianRatio, double medianRatioToJsonPassThrough) {}
 
   private final String bootstrap;
   private final Path stateRoot;
@@ -69,8 +85,8 @@ public final class ThroughputBenchmark {
   }
 
   public Result run(Settings settings) throws Exception {
-    String events = "bench-events";
-    String models = "bench-models";
+    String events = EVENTS;
+    String models = MODELS;
     try (TopicAdmin admin = new TopicAdmin(bootstrap)) {
       admin.ensureTopic(events, settings.partitions(), (short) 1, Map.of());
       admin.ensureTopic(models, 1, (short) 1, Map.of("cleanup.policy", "compact"));
@@ -85,17 +101,27 @@ public final class ThroughputBenchmark {
     preload(events, truth, settings);
 
     List<Double> passThrough = new ArrayList<>();
+    List<Double> jsonPassThrough = new ArrayList<>();
     List<Double> detector = new ArrayList<>();
-    for (int round = 1; round <= settings.rounds(); round++) {
-      passThrough.add(measure("pass-through", round, settings,
-          app -> passThroughStreams(app, events, "bench-copy-" + app, settings)));
-      detector.add(measure("detector", round, settings,
-          app -> detectorStreams(app, events, models, settings)));
+    for (int round = 1 - settings.warmupRounds(); round <= settings.rounds(); round++) {
+      double copy = measure("pass-through", round, settings,
+          app -> passThroughStreams(app, events, "bench-copy-" + app, settings, false));
+      double json = measure("json-pass-through", round, settings,
+          app -> passThroughStreams(app, events, "bench-json-" + app, settings, true));
+      double scoring = measure("detector", round, settings,
+          app -> detectorStreams(app, settings));
+      if (round >= 1) {
+        passThrough.add(copy);
+        jsonPassThrough.add(json);
+        detector.add(scoring);
+      }
     }
     double medianPass = median(passThrough);
+    double medianJson = median(jsonPassThrough);
     double medianDetector = median(detector);
-    return new Result(settings, model.model().toString(), passThrough, detector, medianPass,
-        medianDetector, medianDetector / medianPass);
+    return new Result(settings, model.model().toString(), passThrough, jsonPassThrough, detector,
+        medianPass, medianJson, medianDetector, medianDetector / medianPass,
+        medianDetector / medianJson);
   }
 
   private interface StreamsFactory {
@@ -109,7 +135,7 @@ public final class ThroughputBenchmark {
     long started = System.nanoTime();
     try (AutoCloseable streams = factory.start(applicationId)) {
       long running = System.nanoTime();
-      awaitCommitted(applicationId, "bench-events", settings.events(), Duration.ofMinutes(10));
+      awaitCommitted(applicationId, EVENTS, settings.events(), Duration.ofMinutes(10));
       double seconds = (System.nanoTime() - running) / 1e9;
       double rate = settings.events() / seconds;
       log.info("Round {} {}: {} events in {} s = {} events/s (start-up {} ms)", round, name,
@@ -119,14 +145,25 @@ public final class ThroughputBenchmark {
     }
   }
 
+  /** @param parse parse and re-serialize each event (issue 5's pass-through), else copy bytes */
   private AutoCloseable passThroughStreams(String applicationId, String input, String output,
-      Settings settings) throws InterruptedException {
+      Settings settings, boolean parse) throws InterruptedException {
     try (TopicAdmin admin = new TopicAdmin(bootstrap)) {
       admin.ensureTopic(output, settings.partitions(), (short) 1, Map.of());
     }
     Topology topology = new Topology();
-    topology.addSource("in", input).addSink("out", output, "in");
+    topology.addSource("in", input);
+    if (parse) {
+      topology.addProcessor("json", () -> new JsonPassThrough(settings.dimension()), "in")
+          .addSink("out", output, "json");
+    } else {
+      topology.addSink("out", output, "in");
+    }
     Properties p = streamsProperties(applicationId, settings);
+    // The detector's own Streams defaults, so that only the topology differs between them.
+    DetectorConfigParser.parse(detectorProperties(applicationId, settings)).kafka()
+        .forEach((key, value) -> p.putIfAbsent(key, value));
+    p.setProperty("application.id", applicationId);
     p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG,
         org.apache.kafka.common.serialization.Serdes.ByteArraySerde.class);
     p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG,
@@ -141,27 +178,11 @@ public final class ThroughputBenchmark {
     return () -> streams.close(Duration.ofSeconds(30));
   }
 
-  private AutoCloseable detectorStreams(String applicationId, String input, String models,
-      Settings settings) {
-    Properties p = streamsProperties(applicationId, settings);
-    p.setProperty("surprisal.feature.dimension", String.valueOf(settings.dimension()));
-    p.setProperty("surprisal.topic.events", input);
-    p.setProperty("surprisal.topic.models", models);
-    p.setProperty("surprisal.topic.alerts", "bench-alerts-" + applicationId);
-    p.setProperty("surprisal.topic.scores", "bench-scores-" + applicationId);
-    p.setProperty("surprisal.topic.dead-letters", "bench-dead-letters-" + applicationId);
-    p.setProperty("surprisal.topic.samples", "bench-samples-" + applicationId);
-    p.setProperty("surprisal.sample.rate", "0.01");
-    // A window that never reaches its first fit: the rounds measure scoring, not training.
-    p.setProperty("surprisal.window.size", String.valueOf(Math.max(20, settings.events())));
-    p.setProperty("surprisal.min.training.size", String.valueOf(Math.max(20, settings.events())));
-    DetectorConfig config = DetectorConfigParser.parse(p);
+  private AutoCloseable detectorStreams(String applicationId, Settings settings) {
+    DetectorConfig config = DetectorConfigParser.parse(detectorProperties(applicationId, settings));
     try (TopicAdmin admin = new TopicAdmin(bootstrap)) {
-      for (String topic : List.of(config.topics().alerts(), config.topics().scores(),
-          config.topics().deadLetters())) {
-        admin.ensureTopic(topic, settings.partitions(), (short) 1, Map.of());
-      }
-      admin.ensureTopic(config.topics().samples(), 1, (short) 1, Map.of());
+      // All of the detector's topics, with the layout its topology relies on.
+      DetectorTopics.ensure(admin, config.topics(), settings.partitions(), (short) 1);
     }
     DetectorService detector = new DetectorService(config);
     detector.start(Duration.ofMinutes(2));
@@ -169,6 +190,23 @@ public final class ThroughputBenchmark {
       throw new IllegalStateException("the benchmark model is not live after start");
     }
     return detector;
+  }
+
+  private Properties detectorProperties(String applicationId, Settings settings) {
+    Properties p = streamsProperties(applicationId, settings);
+    p.setProperty("surprisal.feature.dimension", String.valueOf(settings.dimension()));
+    p.setProperty("surprisal.topic.events", EVENTS);
+    p.setProperty("surprisal.topic.models", MODELS);
+    p.setProperty("surprisal.topic.alerts", "bench-alerts-" + applicationId);
+    p.setProperty("surprisal.topic.scores", "bench-scores-" + applicationId);
+    p.setProperty("surprisal.topic.dead-letters", "bench-dead-letters-" + applicationId);
+    p.setProperty("surprisal.topic.samples", "bench-samples-" + applicationId);
+    p.setProperty("surprisal.topic.regime-shifts", "bench-regime-shifts-" + applicationId);
+    p.setProperty("surprisal.sample.rate", "0.01");
+    // A window that never reaches its first fit: the rounds measure scoring, not training.
+    p.setProperty("surprisal.window.size", String.valueOf(Math.max(20, settings.events())));
+    p.setProperty("surprisal.min.training.size", String.valueOf(Math.max(20, settings.events())));
+    return p;
   }
 
   private Properties streamsProperties(String applicationId, Settings settings) {
@@ -181,6 +219,7 @@ public final class ThroughputBenchmark {
     // A round ends when every input offset is committed; at-least-once would otherwise commit
     // only every 30 s (its default), and the rounds would measure the commit interval.
     p.setProperty("commit.interval.ms", "100");
+    settings.streams().forEach(p::setProperty);
     return p;
   }
 

@@ -6,14 +6,17 @@ import io.surprisal.kafka.EmbeddedKafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The detector's throughput against a pass-through topology, on the embedded broker. */
 @Command(name = "bench-throughput", mixinStandardHelpOptions = true,
-    description = "Measure events/s of the detector topology and of a pass-through topology "
-        + "side by side (alternating rounds) on an embedded broker; one JSON line on stdout.")
+    description = "Measure events/s of the detector topology and of two pass-through topologies "
+        + "(a byte copy, and a parse and re-serialize) side by side in alternating rounds on an "
+        + "embedded broker; one JSON line on stdout.")
 final class BenchThroughputCommand implements Callable<Integer> {
   @Option(names = "--events", defaultValue = "500000",
       description = "Events pre-loaded and processed per round (default: ${DEFAULT-VALUE}).")
@@ -35,6 +38,16 @@ final class BenchThroughputCommand implements Callable<Integer> {
       description = "Rounds of each topology, alternating (default: ${DEFAULT-VALUE}).")
   int rounds;
 
+  @Option(names = "--warmup-rounds", defaultValue = "1",
+      description = "Rounds of each topology run first and not counted: JIT warm-up "
+          + "(default: ${DEFAULT-VALUE}).")
+  int warmupRounds;
+
+  @Option(names = {"-p", "--property"}, paramLabel = "KEY=VALUE",
+      description = "A Kafka Streams or client setting for every topology alike, e.g. "
+          + "-p producer.linger.ms=20; repeatable.")
+  Map<String, String> streams = new LinkedHashMap<>();
+
   @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2",
       description = "exactly_once_v2 or at_least_once, for both topologies (default: "
           + "${DEFAULT-VALUE}).")
@@ -49,7 +62,7 @@ final class BenchThroughputCommand implements Callable<Integer> {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       ThroughputBenchmark.Result result = new ThroughputBenchmark(broker.bootstrapServers(), state)
           .run(new ThroughputBenchmark.Settings(events, dimension, components, partitions, rounds,
-              processingGuarantee, seed));
+              warmupRounds, processingGuarantee, seed, streams));
       System.out.println(new String(MessageJson.write(result), StandardCharsets.UTF_8));
     }
     return 0;

@@ -14,16 +14,21 @@ import io.surprisal.stream.DetectorConfig;
 import io.surprisal.stream.DetectorConfigParser;
 import io.surprisal.stream.DetectorService;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Everything on one machine: a real Kafka broker in-process, the generator, the detector, and a
@@ -34,7 +39,16 @@ import picocli.CommandLine.Option;
         + "and, at the end, one JSON summary line on stdout.")
 final class DemoCommand implements Callable<Integer> {
   @Mixin GenerateCommand.GeneratorOptions generator;
+  @Mixin MarketOptions market;
   @Mixin MetricsEndpointOptions endpoint;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--scenario", defaultValue = "default",
+      description = "Traffic to run: default (a known Bernoulli mixture with coin-flip "
+          + "anomalies), market (instruments' up/down bits from hidden regimes that switch; "
+          + "reports the detected switches), fraud (card transactions with injected fraud "
+          + "patterns) (default: ${DEFAULT-VALUE}).")
+  String scenario;
 
   @Option(names = "--duration", defaultValue = "60s",
       description = "How long to generate events (default: ${DEFAULT-VALUE}).")
@@ -54,10 +68,14 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    DetectionTally tally = new DetectionTally();
+    DemoScenario chosen = DemoScenarios.create(
+        scenario, generator, market, duration, spec.commandLine().getParseResult(), tally);
     Path state = Files.createTempDirectory("surprisal-demo-");
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(); chosen) {
       String bootstrap = broker.bootstrapServers();
-      DetectorConfig config = DetectorConfigParser.parse(detectorProperties(bootstrap, state));
+      DetectorConfig config =
+          DetectorConfigParser.parse(detectorProperties(bootstrap, state, chosen));
       try (TopicAdmin admin = new TopicAdmin(bootstrap)) {
         DetectorTopics.ensure(admin, config.topics(), 3, (short) 1);
       }
@@ -65,36 +83,36 @@ final class DemoCommand implements Callable<Integer> {
               + "  attach any client, e.g.: kcat -b %s -t %s -C -e%n",
           bootstrap, config.topics().events(), config.topics().alerts(), config.topics().scores(),
           config.topics().deadLetters(), bootstrap, config.topics().alerts());
-      DetectionTally.Summary summary = runTraffic(config, bootstrap);
-      System.out.println(new String(MessageJson.write(summary), StandardCharsets.UTF_8));
+      Object summary = runTraffic(config, bootstrap, chosen, tally);
+      // Through picocli's writer (System.out unless a caller set another), so tests can read it.
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(new String(MessageJson.write(summary), StandardCharsets.UTF_8));
+      out.flush();
     } finally {
       deleteRecursively(state);
     }
     return 0;
   }
 
-  private Properties detectorProperties(String bootstrap, Path state) {
-    Properties p = DetectorConfigParser.properties(
+  private Properties detectorProperties(String bootstrap, Path state, DemoScenario chosen) {
+    List<String> settings = new ArrayList<>(List.of(
         "bootstrap.servers=" + bootstrap,
         "application.id=surprisal-demo",
         "state.dir=" + state,
-        "surprisal.feature.dimension=" + generator.dimension,
-        "surprisal.sample.rate=0.25",
-        "surprisal.window.size=20000",
-        "surprisal.min.training.size=5000",
-        "surprisal.holdout.fraction=0.3",
+        "surprisal.feature.dimension=" + chosen.dimension(),
         "surprisal.retrain.interval=" + retrainInterval.toMillis() + "ms",
-        "surprisal.trainer.check-interval=500ms");
+        "surprisal.trainer.check-interval=500ms"));
+    settings.addAll(chosen.detectorSettings());
+    Properties p = DetectorConfigParser.properties(settings.toArray(String[]::new));
     p.putAll(overrides);
     endpoint.applyTo(p);
     return p;
   }
 
-  private DetectionTally.Summary runTraffic(DetectorConfig config, String bootstrap)
-      throws InterruptedException {
+  private Object runTraffic(DetectorConfig config, String bootstrap, DemoScenario chosen,
+      DetectionTally tally) throws InterruptedException {
     Properties client = new Properties();
     client.setProperty("bootstrap.servers", bootstrap);
-    DetectionTally tally = new DetectionTally();
     DetectorMetrics metrics = new DetectorMetrics(Clock.systemUTC());
     try (DetectorService detector = new DetectorService(config, metrics);
         Observability observability =
@@ -104,18 +122,17 @@ final class DemoCommand implements Callable<Integer> {
       System.err.printf("Status page: %s  (also /metrics, /health, /ready)%n",
           observability.statusPageUrl());
       detector.start(Duration.ofSeconds(60));
+      chosen.start(client, config);
       Thread reader = new Thread(scores, "demo-scores-reader");
       reader.start();
-      Thread traffic = new Thread(() -> producer.run(generator.create("demo-"), Long.MAX_VALUE,
-          generator.rate, event -> {
-            if (event.anomaly()) tally.recordAnomaly(event.id());
-          }), "demo-generator");
+      Thread traffic = new Thread(() -> producer.run(chosen.events(), Long.MAX_VALUE,
+          generator.rate, chosen::onSent), "demo-generator");
       traffic.start();
       long started = System.nanoTime();
       long end = started + duration.toNanos();
       while (System.nanoTime() < end) {
         Thread.sleep(Math.min(statusInterval.toMillis(), Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-        printStatus(started, tally, detector.registry().current());
+        printStatus(started, tally, detector.registry().current(), chosen);
       }
       producer.stop();
       traffic.join();
@@ -124,18 +141,18 @@ final class DemoCommand implements Callable<Integer> {
       while (tally.seen() < producer.sent() && System.nanoTime() < drainDeadline) Thread.sleep(100);
       scores.close();
       reader.join();
-      return tally.summary();
+      return chosen.summary();
     }
   }
 
-  private static void printStatus(long started, DetectionTally tally, PublishedModel live) {
+  private static void printStatus(long started, DetectionTally tally, PublishedModel live,
+      DemoScenario chosen) {
     DetectionTally.Summary s = tally.summary();
     System.err.printf(
-        "[%3ds] scored %,d (%.0f events/s), unscored %,d, alerts %,d, model %s, recall %.3f, "
-            + "false-alert rate %.5f%n",
+        "[%3ds] scored %,d (%.0f events/s), unscored %,d, alerts %,d, model %s, %s%n",
         (System.nanoTime() - started) / 1_000_000_000L, s.events(), s.eventsPerSecond(),
         s.unscoredEvents(), s.alerts(), live == null ? "none yet" : "v" + live.version(),
-        s.recall(), s.falseAlertRate());
+        chosen.status(s));
   }
 
   private static void deleteRecursively(Path root) throws IOException {

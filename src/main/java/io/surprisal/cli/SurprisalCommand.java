@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ScoreCommand.class,
       EvaluateCommand.class,
       OneClassCommand.class,
+      FashionLikelihoodCommand.class,
       BenchThroughputCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -40,6 +41,12 @@ public final class SurprisalCommand implements Runnable {
       if (e instanceof io.surprisal.stream.InvalidConfigException
           || e instanceof IllegalArgumentException) {
         cmd.getErr().println("surprisal: " + e.getMessage());
+        return 2;
+      }
+      // So is a cluster that refuses the credentials or the trust store (KafkaFailures).
+      var kafkaFailure = KafkaFailures.describe(e);
+      if (kafkaFailure.isPresent()) {
+        cmd.getErr().println("surprisal: " + kafkaFailure.get());
         return 2;
       }
       throw e;

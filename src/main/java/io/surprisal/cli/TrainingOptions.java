@@ -1,12 +1,17 @@
 package io.surprisal.cli;
 
 import io.surprisal.model.BernoulliMixture;
+import io.surprisal.model.BinaryLatentModel;
+import io.surprisal.model.VaeModel;
 import io.surprisal.train.AcceptanceGate;
 import io.surprisal.train.BernoulliMixtureTrainer;
+import io.surprisal.train.BinaryLatentTrainer;
 import io.surprisal.train.Calibrator;
 import io.surprisal.train.ModelTrainer;
+import io.surprisal.train.ModelTrainers;
 import io.surprisal.train.Nd4jRuntime;
 import io.surprisal.train.TrainingPipeline;
+import io.surprisal.train.VaeTrainer;
 import java.time.Clock;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -16,8 +21,8 @@ import picocli.CommandLine.Option;
  * are the detector's (README, Configuration), so an offline fit is the fit the stream would make.
  */
 final class TrainingOptions {
-  /** The model kinds {@link #trainer()} can build; a new kind adds its name here and a case there. */
-  static final List<String> MODEL_KINDS = List.of(BernoulliMixture.KIND);
+  /** The model kinds {@link #trainer()} can build: those of {@link ModelTrainers}. */
+  static final List<String> MODEL_KINDS = ModelTrainers.KINDS;
 
   @Option(names = "--model", paramLabel = "KIND", defaultValue = BernoulliMixture.KIND,
       description = "Model kind: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
@@ -59,6 +64,48 @@ final class TrainingOptions {
       description = "Mixture: α of the Beta(1+α, 1+α) smoothing (default: ${DEFAULT-VALUE}).")
   double prior;
 
+  // The neural kinds' settings; unset ones take the kind's default (README, Configuration).
+  @Option(names = "--latent-bits", paramLabel = "K",
+      description = "Binary-latent: bits of the latent code (default: 8).")
+  Integer latentBits;
+
+  @Option(names = "--latent-dimension", paramLabel = "D",
+      description = "VAE: dimension of the Gaussian latent (default: 8).")
+  Integer latentDimension;
+
+  @Option(names = "--hidden-width", paramLabel = "H",
+      description = "Binary-latent and VAE: width of the networks' tanh layer (default: 32 for "
+          + "binary-latent, 64 for vae).")
+  Integer hiddenWidth;
+
+  @Option(names = "--iwae-samples", paramLabel = "K",
+      description = "VAE: importance samples per row in the training bound (default: 5).")
+  Integer iwaeSamples;
+
+  @Option(names = "--scoring-samples", paramLabel = "S",
+      description = "Binary-latent above its enumeration limit and VAE: importance samples per "
+          + "score (default: 64 for binary-latent, 16 for vae).")
+  Integer scoringSamples;
+
+  @Option(names = "--learning-rate", paramLabel = "RATE",
+      description = "Binary-latent and VAE: Adam's step size (default: 0.01 for binary-latent, "
+          + "0.003 for vae).")
+  Double learningRate;
+
+  @Option(names = "--max-epochs", paramLabel = "N",
+      description = "Binary-latent and VAE: passes over the rows at most (default: 100).")
+  Integer maxEpochs;
+
+  @Option(names = "--batch-size", paramLabel = "N",
+      description = "Binary-latent and VAE: rows per gradient step (default: 256 for "
+          + "binary-latent, 128 for vae).")
+  Integer batchSize;
+
+  @Option(names = "--patience", paramLabel = "N",
+      description = "Binary-latent and VAE: epochs without a better validation log-likelihood "
+          + "before stopping (default: 5).")
+  Integer patience;
+
   @Option(names = "--training-threads", paramLabel = "N", defaultValue = "1",
       description = "Threads ND4J may use for fitting (default: ${DEFAULT-VALUE}).")
   int trainingThreads;
@@ -76,13 +123,39 @@ final class TrainingOptions {
         Clock.systemUTC());
   }
 
-  /** The trainer for {@code --model}: one case per kind. */
+  /** The trainer for {@code --model}, from the one factory the stream uses too. */
   ModelTrainer trainer() {
-    return switch (model) {
-      case BernoulliMixture.KIND -> new BernoulliMixtureTrainer(mixtureSettings());
-      default -> throw new IllegalArgumentException(
+    if (!MODEL_KINDS.contains(model)) {
+      throw new IllegalArgumentException(
           "--model must be one of " + String.join(", ", MODEL_KINDS) + ", got '" + model + "'");
-    };
+    }
+    // Only the chosen kind's settings are built: another kind's would validate options it ignores.
+    return ModelTrainers.create(model,
+        model.equals(BernoulliMixture.KIND) ? mixtureSettings() : null,
+        model.equals(BinaryLatentModel.KIND) ? binaryLatentSettings() : null,
+        model.equals(VaeModel.KIND) ? vaeSettings() : null);
+  }
+
+  private BinaryLatentTrainer.Settings binaryLatentSettings() {
+    BinaryLatentTrainer.Settings d = BinaryLatentTrainer.Settings.defaults();
+    return new BinaryLatentTrainer.Settings(
+        or(latentBits, d.latentBits()), or(hiddenWidth, d.hiddenWidth()),
+        or(learningRate, d.learningRate()), or(maxEpochs, d.maxEpochs()),
+        or(batchSize, d.batchSize()), or(patience, d.patience()), d.validationFraction(),
+        d.enumerationLimit(), or(scoringSamples, d.scoringSamples()), seed);
+  }
+
+  private VaeTrainer.Settings vaeSettings() {
+    VaeTrainer.Settings d = VaeTrainer.Settings.defaults();
+    return new VaeTrainer.Settings(
+        or(latentDimension, d.latentDimension()), or(hiddenWidth, d.hiddenWidth()),
+        or(iwaeSamples, d.iwaeSamples()), or(scoringSamples, d.scoringSamples()),
+        or(learningRate, d.learningRate()), or(maxEpochs, d.maxEpochs()),
+        or(batchSize, d.batchSize()), or(patience, d.patience()), d.validationFraction(), seed);
+  }
+
+  private static <T> T or(T value, T fallback) {
+    return value != null ? value : fallback;
   }
 
   private BernoulliMixtureTrainer.Settings mixtureSettings() {

@@ -1,17 +1,14 @@
 package io.surprisal.event;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
-import java.util.Iterator;
 
 /**
  * Turns raw event bytes into a validated {@link Event} of a fixed dimension L, or an {@link
@@ -20,31 +17,34 @@ import java.util.Iterator;
  * <p>Accepted shapes (see schemas/event.schema.json): dense {@code "features": [0,1,...]}, sparse
  * {@code "active": [3,17,...]} or {@code "bits": "0110..."}; exactly one of them. Unknown fields are
  * ignored so producers can add fields without breaking the detector.
+ *
+ * <p>Two readers, one contract. Every event first goes through a token reader that builds the
+ * {@link BitVector} straight from Jackson's tokens, with no tree of one node per value and no walk
+ * over it; the saving grows with the number of values (EventPathBenchmark, docs/benchmarks.md: at
+ * L = 784 dense, about a third less than building the tree alone, in two noisy runs). The token
+ * reader only accepts; at the first thing it does not expect (a wrong type, a value out of range,
+ * a repeated field, malformed JSON) it gives up and the payload is read again by {@link
+ * EventTreeParser}, which finds and words the reason. So the reasons are the tree parser's own, word for word, and a refused
+ * payload costs two reads; refusals are rare and never the throughput that matters.
+ * EventParserAgreementTest checks that both readers give the same event or the same reason.
+ *
+ * <p>Thread-safe: holds no per-event state.
  */
 public final class EventParser {
-  /** Nesting this deep is never a real event; refusing it early keeps hostile input cheap. */
-  private static final int MAX_NESTING_DEPTH = 64;
-
-  private static final ObjectMapper MAPPER = createMapper();
+  /**
+   * Reads the attributes object and unknown fields' values into trees exactly as the tree parser
+   * does. Its trailing-token check is off because it reads one value in the middle of the payload;
+   * the token reader checks the end of the payload itself.
+   */
+  private static final ObjectReader SUBTREE =
+      EventTreeParser.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final int dimension;
+  private final EventTreeParser reference;
 
   public EventParser(int dimension) {
-    if (dimension <= 0) {
-      throw new IllegalArgumentException("feature dimension must be > 0, got " + dimension);
-    }
+    this.reference = new EventTreeParser(dimension);
     this.dimension = dimension;
-  }
-
-  private static ObjectMapper createMapper() {
-    // Trailing content (two events in one record, stray bytes) is malformed, not ignored.
-    JsonMapper mapper =
-        JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
-    mapper
-        .getFactory()
-        .setStreamReadConstraints(
-            StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build());
-    return mapper;
   }
 
   public int dimension() {
@@ -55,161 +55,160 @@ public final class EventParser {
     if (payload == null || payload.length == 0) {
       throw new InvalidEventException("payload is empty");
     }
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(payload);
-    } catch (StreamConstraintsException e) {
-      throw new InvalidEventException(
-          "JSON nesting is deeper than the " + MAX_NESTING_DEPTH + " levels allowed");
-    } catch (JsonProcessingException e) {
-      throw new InvalidEventException("malformed JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new InvalidEventException("unreadable payload: " + e.getMessage());
-    }
-    if (root == null || root.isMissingNode()) {
-      throw new InvalidEventException("payload is empty");
-    }
-    if (!root.isObject()) {
-      throw new InvalidEventException(
-          "event must be a JSON object, got " + root.getNodeType().name().toLowerCase());
-    }
-    return new Event(parseId(root), parseTimestamp(root), parseFeatures(root), parseAttributes(root));
+    Event event = readTokens(payload);
+    return event != null ? event : reference.parse(payload);
   }
 
-  private static String parseId(JsonNode root) throws InvalidEventException {
-    JsonNode id = root.get("id");
-    if (id == null || id.isNull()) {
-      throw new InvalidEventException("id is missing");
-    }
-    if (!id.isTextual() || id.textValue().isEmpty()) {
-      throw new InvalidEventException("id must be a non-empty string, got " + abbreviate(id));
-    }
-    return id.textValue();
-  }
-
-  private static Long parseTimestamp(JsonNode root) throws InvalidEventException {
-    JsonNode timestamp = root.get("timestamp");
-    if (timestamp == null || timestamp.isNull()) {
+  /**
+   * The event when the payload is certainly valid, else null (the tree parser then decides).
+   * Package-private so tests can check that valid events never take the slow path.
+   */
+  Event readTokens(byte[] payload) {
+    try (JsonParser json = EventTreeParser.MAPPER.getFactory().createParser(payload)) {
+      return readEvent(json);
+    } catch (IOException | RuntimeException e) {
+      // Malformed or hostile input: the tree parser reads it again and names the problem.
       return null;
     }
-    if (timestamp.isIntegralNumber() && timestamp.canConvertToLong() && timestamp.longValue() >= 0) {
-      return timestamp.longValue();
+  }
+
+  private Event readEvent(JsonParser json) throws IOException {
+    if (json.nextToken() != JsonToken.START_OBJECT) return null;
+    String id = null;
+    Long timestamp = null;
+    BitVector features = null;
+    JsonNode attributes = null;
+    // Each known field at most once: with a repeat, the tree's last-one-wins must decide.
+    boolean seenId = false, seenTimestamp = false, seenAttributes = false;
+    int shapes = 0;
+    String field;
+    while ((field = json.nextFieldName()) != null) {
+      JsonToken value = json.nextToken();
+      switch (field) {
+        case "id" -> {
+          if (seenId || value != JsonToken.VALUE_STRING) return null;
+          seenId = true;
+          id = json.getText();
+          if (id.isEmpty()) return null;
+        }
+        case "timestamp" -> {
+          if (seenTimestamp) return null;
+          seenTimestamp = true;
+          if (value != JsonToken.VALUE_NULL) {
+            timestamp = readTimestamp(json, value);
+            if (timestamp == null) return null;
+          }
+        }
+        case "features" -> {
+          if (++shapes > 1 || value != JsonToken.START_ARRAY) return null;
+          features = readDense(json);
+        }
+        case "active" -> {
+          if (++shapes > 1 || value != JsonToken.START_ARRAY) return null;
+          features = readSparse(json);
+        }
+        case "bits" -> {
+          if (++shapes > 1 || value != JsonToken.VALUE_STRING) return null;
+          features = readBitString(json.getText());
+        }
+        case "attributes" -> {
+          if (seenAttributes) return null;
+          seenAttributes = true;
+          if (value == JsonToken.START_OBJECT) {
+            attributes = SUBTREE.readTree(json);
+          } else if (value != JsonToken.VALUE_NULL) {
+            return null;
+          }
+        }
+        // Ignored, but read as the tree parser reads it, so that what the tree would refuse
+        // inside it (invalid UTF-8, nesting, oversized numbers) is refused here too.
+        default -> SUBTREE.readTree(json);
+      }
+      if (shapes == 1 && features == null) return null;
     }
-    if (timestamp.isTextual()) {
+    if (json.currentToken() != JsonToken.END_OBJECT || json.nextToken() != null) return null;
+    if (id == null || features == null) return null;
+    return new Event(id, timestamp, features, attributes);
+  }
+
+  private static Long readTimestamp(JsonParser json, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_NUMBER_INT) {
+      JsonParser.NumberType type = json.getNumberType();
+      if (type != JsonParser.NumberType.INT && type != JsonParser.NumberType.LONG) return null;
+      long millis = json.getLongValue();
+      return millis >= 0 ? millis : null;
+    }
+    if (value == JsonToken.VALUE_STRING) {
       try {
-        return Instant.parse(timestamp.textValue()).toEpochMilli();
-      } catch (DateTimeParseException | ArithmeticException e) {
-        // fall through to the shared message
+        return Instant.parse(json.getText()).toEpochMilli();
+      } catch (DateTimeException | ArithmeticException e) {
+        return null;
       }
     }
-    throw new InvalidEventException(
-        "timestamp must be epoch milliseconds or an ISO-8601 instant, got " + abbreviate(timestamp));
+    return null;
   }
 
-  private BitVector parseFeatures(JsonNode root) throws InvalidEventException {
-    JsonNode features = root.get("features");
-    JsonNode active = root.get("active");
-    JsonNode bits = root.get("bits");
-    int shapes = (features != null ? 1 : 0) + (active != null ? 1 : 0) + (bits != null ? 1 : 0);
-    if (shapes != 1) {
-      throw new InvalidEventException(
-          "event needs exactly one of features, active, bits; got "
-              + (shapes == 0 ? "none" : shapes));
-    }
-    if (features != null) return parseDense(features);
-    if (active != null) return parseSparse(active);
-    return parseBitString(bits);
-  }
-
-  private BitVector parseDense(JsonNode features) throws InvalidEventException {
-    if (!features.isArray()) {
-      throw new InvalidEventException("features must be an array, got " + abbreviate(features));
-    }
-    if (features.size() != dimension) {
-      throw new InvalidEventException(
-          "features has " + features.size() + " values, expected " + dimension);
-    }
-    int[] values = new int[dimension];
-    for (int d = 0; d < dimension; d++) {
-      values[d] = zeroOrOne(features.get(d), "features[" + d + "]");
-    }
-    return BitVector.ofDense(values);
-  }
-
-  private static int zeroOrOne(JsonNode value, String field) throws InvalidEventException {
-    if (value.isIntegralNumber() && value.canConvertToInt()) {
-      int v = value.intValue();
-      if (v == 0 || v == 1) return v;
-    }
-    throw new InvalidEventException(field + "=" + abbreviate(value) + " is not 0 or 1");
-  }
-
-  private BitVector parseSparse(JsonNode active) throws InvalidEventException {
-    if (!active.isArray()) {
-      throw new InvalidEventException("active must be an array, got " + abbreviate(active));
-    }
-    if (active.size() > dimension) {
-      throw new InvalidEventException(
-          "active has " + active.size() + " indices, more than the dimension " + dimension);
-    }
-    boolean[] seen = new boolean[dimension];
-    int[] indices = new int[active.size()];
-    Iterator<JsonNode> elements = active.elements();
-    for (int i = 0; elements.hasNext(); i++) {
-      JsonNode element = elements.next();
-      String field = "active[" + i + "]";
-      if (!element.isIntegralNumber() || !element.canConvertToInt()) {
-        throw new InvalidEventException(field + "=" + abbreviate(element) + " is not an integer");
+  /** At the array's start; returns null at the first value that is not the integer 0 or 1. */
+  private BitVector readDense(JsonParser json) throws IOException {
+    int[] active = new int[dimension];
+    int count = 0;
+    int d = 0;
+    JsonToken token;
+    while ((token = json.nextToken()) != JsonToken.END_ARRAY) {
+      if (d == dimension || !isInt(json, token)) return null;
+      int v = json.getIntValue();
+      if (v == 1) {
+        active[count++] = d;
+      } else if (v != 0) {
+        return null;
       }
-      int index = element.intValue();
-      if (index < 0 || index >= dimension) {
-        throw new InvalidEventException(
-            field + "=" + index + " is outside 0.." + (dimension - 1));
-      }
-      if (seen[index]) {
-        throw new InvalidEventException(field + "=" + index + " repeats an earlier index");
-      }
-      seen[index] = true;
-      indices[i] = index;
+      d++;
     }
-    Arrays.sort(indices);
-    return BitVector.trusted(dimension, indices);
+    if (d != dimension) return null;
+    return BitVector.trusted(dimension, Arrays.copyOf(active, count));
   }
 
-  private BitVector parseBitString(JsonNode bits) throws InvalidEventException {
-    if (!bits.isTextual()) {
-      throw new InvalidEventException("bits must be a string of 0 and 1, got " + abbreviate(bits));
+  /** At the array's start; returns null at the first index out of range, repeated or not an int. */
+  private BitVector readSparse(JsonParser json) throws IOException {
+    int[] indices = new int[Math.min(dimension, 64)];
+    int count = 0;
+    boolean ascending = true;
+    JsonToken token;
+    while ((token = json.nextToken()) != JsonToken.END_ARRAY) {
+      if (count == dimension || !isInt(json, token)) return null;
+      int index = json.getIntValue();
+      if (index < 0 || index >= dimension) return null;
+      if (count == indices.length) indices = Arrays.copyOf(indices, Math.min(dimension, 2 * count));
+      if (count > 0 && index <= indices[count - 1]) ascending = false;
+      indices[count++] = index;
     }
-    String text = bits.textValue();
-    if (text.length() != dimension) {
-      throw new InvalidEventException(
-          "bits has length " + text.length() + ", expected " + dimension);
+    int[] sorted = Arrays.copyOf(indices, count);
+    if (!ascending) {
+      Arrays.sort(sorted);
+      for (int i = 1; i < count; i++) if (sorted[i] == sorted[i - 1]) return null;
     }
-    int[] values = new int[dimension];
+    return BitVector.trusted(dimension, sorted);
+  }
+
+  private BitVector readBitString(String text) {
+    if (text.length() != dimension) return null;
+    int count = 0;
     for (int d = 0; d < dimension; d++) {
       char c = text.charAt(d);
-      if (c != '0' && c != '1') {
-        throw new InvalidEventException("bits[" + d + "]='" + c + "' is not '0' or '1'");
+      if (c == '1') {
+        count++;
+      } else if (c != '0') {
+        return null;
       }
-      values[d] = c - '0';
     }
-    return BitVector.ofDense(values);
+    int[] active = new int[count];
+    for (int d = 0, next = 0; next < count; d++) if (text.charAt(d) == '1') active[next++] = d;
+    return BitVector.trusted(dimension, active);
   }
 
-  private static JsonNode parseAttributes(JsonNode root) throws InvalidEventException {
-    JsonNode attributes = root.get("attributes");
-    if (attributes == null || attributes.isNull()) {
-      return null;
-    }
-    if (!attributes.isObject()) {
-      throw new InvalidEventException("attributes must be an object, got " + abbreviate(attributes));
-    }
-    return attributes;
-  }
-
-  /** A value as JSON text, cut short so a reason never carries a whole hostile payload. */
-  private static String abbreviate(JsonNode value) {
-    String text = value.toString();
-    return text.length() <= 40 ? text : text.substring(0, 37) + "...";
+  /** An integer token that fits an int: the tree parser's test is the same (an IntNode). */
+  private static boolean isInt(JsonParser json, JsonToken token) throws IOException {
+    return token == JsonToken.VALUE_NUMBER_INT
+        && json.getNumberType() == JsonParser.NumberType.INT;
   }
 }

@@ -19,6 +19,7 @@ public final class DetectionTally {
   private long injected;
   private long detected;
   private long firstScoredNanos = -1;
+  private Long firstScoredTimestamp;
   private long lastScoredNanos;
 
   /** What a run looked like; the demo prints it as one JSON line. */
@@ -43,7 +44,10 @@ public final class DetectionTally {
       return;
     }
     long now = System.nanoTime();
-    if (firstScoredNanos < 0) firstScoredNanos = now;
+    if (firstScoredNanos < 0) {
+      firstScoredNanos = now;
+      firstScoredTimestamp = score.timestamp();
+    }
     lastScoredNanos = now;
     scored++;
     versions.add(score.modelVersion());
@@ -52,6 +56,11 @@ public final class DetectionTally {
       injected++;
       if (score.alert()) detected++;
     }
+  }
+
+  /** The event timestamp of the first scored event read (the first model live); null before. */
+  public synchronized Long firstScoredTimestamp() {
+    return firstScoredTimestamp;
   }
 
   public synchronized long seen() {

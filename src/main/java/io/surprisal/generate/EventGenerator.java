@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  * coin, a pattern no component explains) injected at a set rate. Which events are anomalies is
  * returned to the caller only; nothing in the event tells the detector.
  */
-public final class EventGenerator {
+public final class EventGenerator implements EventSource {
   private final DensityModel truth;
   private final double anomalyRate;
   private final SplittableRandom random;
@@ -33,6 +33,7 @@ public final class EventGenerator {
     this.idPrefix = idPrefix;
   }
 
+  @Override
   public GeneratedEvent next() {
     long n = sequence++;
     boolean anomaly = random.nextDouble() < anomalyRate;

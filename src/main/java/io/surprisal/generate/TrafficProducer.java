@@ -37,7 +37,7 @@ public final class TrafficProducer implements AutoCloseable {
    *
    * @param count events to send; Long.MAX_VALUE for "until stopped"
    */
-  public void run(EventGenerator generator, long count, double ratePerSecond,
+  public void run(EventSource generator, long count, double ratePerSecond,
       Consumer<GeneratedEvent> onSent) {
     long started = System.nanoTime();
     double nanosPerEvent = 1e9 / ratePerSecond;

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * Creates the detector's topics where they are missing, with the layout the topology relies on:
  * samples has exactly one partition (one trainer task), models is compacted (its latest record is
- * the live model) and has one partition.
+ * the live model) and has one partition; regime-shifts has one partition, written by the trainer
+ * task alone.
  */
 public final class DetectorTopics {
   private DetectorTopics() {}
@@ -25,9 +26,10 @@ public final class DetectorTopics {
     }
     admin.ensureTopic(topics.samples(), 1, replication, Map.of());
     admin.ensureTopic(topics.models(), 1, replication, Map.of("cleanup.policy", "compact"));
+    admin.ensureTopic(topics.regimeShifts(), 1, replication, Map.of());
     admin.awaitTopics(
         List.of(topics.events(), topics.alerts(), topics.scores(), topics.deadLetters(),
-            topics.samples(), topics.models()),
+            topics.samples(), topics.models(), topics.regimeShifts()),
         Duration.ofSeconds(30));
   }
 }

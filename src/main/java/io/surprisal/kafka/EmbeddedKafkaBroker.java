@@ -10,8 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -40,15 +43,39 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-  private final KafkaRaftServer server;
-  private final Path directory;
-  private final String bootstrapServers;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  /** The plaintext client listener every broker has; the start-up check goes through it. */
+  public static final String PLAINTEXT = "PLAINTEXT";
 
-  private EmbeddedKafkaBroker(KafkaRaftServer server, Path directory, String bootstrapServers) {
+  /**
+   * A client listener besides {@link #PLAINTEXT}, on a port of its own: its name (also the key of
+   * its security protocol in {@code listener.security.protocol.map}) and its own settings, which
+   * the broker reads under {@code listener.name.<name in lower case>.}, e.g. a SASL_SSL listener
+   * with {@code ssl.keystore.location} and {@code plain.sasl.jaas.config}.
+   */
+  public record Listener(String name, String securityProtocol, Map<String, String> settings) {
+    public Listener {
+      if (name == null || !name.matches("[A-Z][A-Z0-9_]*") || name.equals(PLAINTEXT)
+          || name.equals("CONTROLLER")) {
+        throw new IllegalArgumentException("listener name must be upper case letters, digits and"
+            + " underscores, other than PLAINTEXT and CONTROLLER, got " + name);
+      }
+      settings = Map.copyOf(settings);
+    }
+  }
+
+  private final Map<String, String> properties;
+  private final Path directory;
+  /** Listener name to its host:port; the same across restarts. */
+  private final Map<String, String> addresses;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private KafkaRaftServer server;
+
+  private EmbeddedKafkaBroker(KafkaRaftServer server, Map<String, String> properties,
+      Path directory, Map<String, String> addresses) {
     this.server = server;
+    this.properties = properties;
     this.directory = directory;
-    this.bootstrapServers = bootstrapServers;
+    this.addresses = addresses;
   }
 
   public static EmbeddedKafkaBroker start() {
@@ -60,24 +87,38 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * IllegalStateException}. Entries of {@code extraBrokerProperties} override the defaults.
    */
   public static EmbeddedKafkaBroker start(Map<String, String> extraBrokerProperties) {
+    return start(extraBrokerProperties, List.of());
+  }
+
+  /**
+   * As {@link #start(Map)}, with client listeners besides the plaintext one; {@link
+   * #bootstrapServers(String)} gives each one's address.
+   */
+  public static EmbeddedKafkaBroker start(
+      Map<String, String> extraBrokerProperties, List<Listener> extraListeners) {
     long startedAt = System.nanoTime();
     Path directory = null;
     KafkaRaftServer server = null;
     try {
       directory = Files.createTempDirectory("surprisal-kafka-");
-      int[] ports = twoFreePorts();
+      int[] ports = freePorts(2 + extraListeners.size());
+      Map<String, String> addresses = new LinkedHashMap<>();
+      addresses.put(PLAINTEXT, HOST + ":" + ports[0]);
+      for (int i = 0; i < extraListeners.size(); i++) {
+        addresses.put(extraListeners.get(i).name(), HOST + ":" + ports[2 + i]);
+      }
       Map<String, String> properties = new LinkedHashMap<>();
-      properties.putAll(listenerProperties(ports[0], ports[1]));
+      properties.putAll(listenerProperties(addresses, ports[1], extraListeners));
       properties.putAll(brokerProperties(directory.resolve("logs")));
       properties.putAll(extraBrokerProperties);
       format(directory, properties);
       server = new KafkaRaftServer(new KafkaConfig(properties), Time.SYSTEM);
       server.startup();
-      String bootstrapServers = HOST + ":" + ports[0];
-      String clusterId = awaitCluster(bootstrapServers);
+      String clusterId = awaitCluster(addresses.get(PLAINTEXT));
       LOG.info("Kafka broker listening on {} (controller port {}, cluster {}, started in {} ms)",
-          bootstrapServers, ports[1], clusterId, (System.nanoTime() - startedAt) / 1_000_000);
-      return new EmbeddedKafkaBroker(server, directory, bootstrapServers);
+          addresses, ports[1], clusterId, (System.nanoTime() - startedAt) / 1_000_000);
+      return new EmbeddedKafkaBroker(server, Map.copyOf(properties), directory,
+          Map.copyOf(addresses));
     } catch (IOException | RuntimeException e) {
       stopAndDelete(server, directory);
       if (e instanceof IllegalStateException ise) throw ise;
@@ -85,8 +126,49 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
+  /** The plaintext listener's host:port. */
   public String bootstrapServers() {
-    return bootstrapServers;
+    return addresses.get(PLAINTEXT);
+  }
+
+  /** The host:port of the listener of that name ({@link #PLAINTEXT} or an extra one). */
+  public String bootstrapServers(String listenerName) {
+    String address = addresses.get(listenerName);
+    if (address == null) {
+      throw new IllegalArgumentException(
+          "no listener named " + listenerName + ", listeners: " + addresses.keySet());
+    }
+    return address;
+  }
+
+  /**
+   * Shuts the broker down (a controlled shutdown, as an operator's restart does) and keeps its
+   * log directory, so that {@link #restart()} brings back the same topics, offsets and
+   * transactions. Clients see the broker gone until then.
+   */
+  public synchronized void stop() {
+    if (server == null) return;
+    long startedAt = System.nanoTime();
+    server.shutdown();
+    server.awaitShutdown();
+    server = null;
+    LOG.info("Kafka broker on {} stopped in {} ms", bootstrapServers(),
+        (System.nanoTime() - startedAt) / 1_000_000);
+  }
+
+  /**
+   * Starts the broker again on the same log directory and the same ports (stopping it first if it
+   * runs) and returns once it answers {@code describeCluster}.
+   */
+  public synchronized void restart() {
+    if (closed.get()) throw new IllegalStateException("broker is closed");
+    stop();
+    long startedAt = System.nanoTime();
+    server = new KafkaRaftServer(new KafkaConfig(properties), Time.SYSTEM);
+    server.startup();
+    awaitCluster(bootstrapServers());
+    LOG.info("Kafka broker on {} restarted in {} ms", bootstrapServers(),
+        (System.nanoTime() - startedAt) / 1_000_000);
   }
 
   /** The temporary directory holding the config file and the log directory; gone after close. */
@@ -98,23 +180,35 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      stopAndDelete(server, directory);
+      synchronized (this) {
+        stopAndDelete(server, directory);
+        server = null;
+      }
     }
   }
 
   // Every listener setting lives here: PLAINTEXT for clients (and the start-up check), CONTROLLER
-  // for the KRaft quorum. A secured client listener joins the first one here.
-  private static Map<String, String> listenerProperties(int brokerPort, int controllerPort) {
-    String broker = "PLAINTEXT://" + HOST + ":" + brokerPort;
-    String controller = "CONTROLLER://" + HOST + ":" + controllerPort;
-    return Map.of(
-        "listeners", broker + "," + controller,
-        "advertised.listeners", broker + "," + controller,
-        "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-        "inter.broker.listener.name", "PLAINTEXT",
-        "controller.listener.names", "CONTROLLER",
-        // A dynamic quorum (--standalone format) is found through bootstrap servers, not voters.
-        "controller.quorum.bootstrap.servers", HOST + ":" + controllerPort);
+  // for the KRaft quorum, and any extra client listener with its settings under its own prefix.
+  private static Map<String, String> listenerProperties(
+      Map<String, String> addresses, int controllerPort, List<Listener> extraListeners) {
+    List<String> listeners = new ArrayList<>();
+    addresses.forEach((name, address) -> listeners.add(name + "://" + address));
+    listeners.add("CONTROLLER://" + HOST + ":" + controllerPort);
+    List<String> protocols = new ArrayList<>(List.of("PLAINTEXT:PLAINTEXT", "CONTROLLER:PLAINTEXT"));
+    Map<String, String> p = new LinkedHashMap<>();
+    for (Listener listener : extraListeners) {
+      protocols.add(listener.name() + ":" + listener.securityProtocol());
+      String prefix = "listener.name." + listener.name().toLowerCase(Locale.ROOT) + ".";
+      listener.settings().forEach((key, value) -> p.put(prefix + key, value));
+    }
+    p.put("listeners", String.join(",", listeners));
+    p.put("advertised.listeners", String.join(",", listeners));
+    p.put("listener.security.protocol.map", String.join(",", protocols));
+    p.put("inter.broker.listener.name", PLAINTEXT);
+    p.put("controller.listener.names", "CONTROLLER");
+    // A dynamic quorum (--standalone format) is found through bootstrap servers, not voters.
+    p.put("controller.quorum.bootstrap.servers", HOST + ":" + controllerPort);
+    return p;
   }
 
   private static Map<String, String> brokerProperties(Path logDirectory) {
@@ -189,12 +283,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  /** Free now, bound by the broker moments later; both held at once so that they differ. */
-  private static int[] twoFreePorts() throws IOException {
+  /** Free now, bound by the broker moments later; all held at once so that they differ. */
+  private static int[] freePorts(int count) throws IOException {
     InetAddress loopback = InetAddress.getByName(HOST);
-    try (ServerSocket a = new ServerSocket(0, 1, loopback);
-        ServerSocket b = new ServerSocket(0, 1, loopback)) {
-      return new int[] {a.getLocalPort(), b.getLocalPort()};
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0, 1, loopback);
+        sockets.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket socket : sockets) socket.close();
     }
   }
 }

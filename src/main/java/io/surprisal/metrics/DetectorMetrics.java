@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.surprisal.event.Alert;
+import io.surprisal.event.RegimeShift;
 import io.surprisal.model.PublishedModel;
 import io.surprisal.stream.DetectorObserver;
 import java.time.Clock;
@@ -78,6 +79,10 @@ public final class DetectorMetrics implements MeterBinder, DetectorObserver {
   private final RecentAlerts recentAlerts = new RecentAlerts(20);
   private final ModelTimeline timeline = new ModelTimeline(200);
   private volatile int lastWindowSize = -1;
+  private final LatentOccupancy occupancy = new LatentOccupancy();
+  private final LongAdder regimeShifts = new LongAdder();
+  private volatile double regimeStatistic;
+  private volatile double regimeThreshold = Double.NaN;
   // Written by stream threads without coordination: with several threads an update may be lost,
   // which only drops one event from a running mean.
   private volatile double recentMean = Double.NaN;
@@ -118,6 +123,7 @@ public final class DetectorMetrics implements MeterBinder, DetectorObserver {
           .register(registry);
     }
     modelGauges(registry);
+    regimeMeters(registry);
     Gauge.builder("surprisal.training.window.size", this, m -> m.lastWindowSize)
         .description("Samples in the window the latest training round used (-1 before one)")
         .baseUnit("events").register(registry);
@@ -172,6 +178,21 @@ public final class DetectorMetrics implements MeterBinder, DetectorObserver {
         .register(registry);
   }
 
+  private void regimeMeters(MeterRegistry registry) {
+    occupancy.bindTo(registry);
+    FunctionCounter.builder("surprisal.regime.shifts", regimeShifts, LongAdder::sum)
+        .description("Regime shifts detected by the trainer task on this instance")
+        .baseUnit("shifts").register(registry);
+    Gauge.builder("surprisal.regime.statistic", this, m -> m.regimeStatistic)
+        .description("The regime-shift detector's CUSUM statistic (0 in control; a shift is"
+            + " reported when it passes surprisal_regime_threshold); only on the trainer's instance")
+        .register(registry);
+    Gauge.builder("surprisal.regime.threshold", this, m -> m.regimeThreshold)
+        .description("The CUSUM statistic's alarm threshold, set from"
+            + " surprisal.regime.mean-run-length (NaN until the trainer task has seen a sample)")
+        .register(registry);
+  }
+
   private static void eventCounter(
       MeterRegistry registry, String outcome, String reason, LongAdder count) {
     FunctionCounter.builder("surprisal.events", count, LongAdder::sum)
@@ -189,6 +210,22 @@ public final class DetectorMetrics implements MeterBinder, DetectorObserver {
     double mean = recentMean;
     recentMean = Double.isNaN(mean) ? logLikelihood
         : mean + Math.max(DRIFT_WEIGHT, 1.0 / n) * (logLikelihood - mean);
+  }
+
+  @Override
+  public void eventLatent(String state) {
+    occupancy.record(state);
+  }
+
+  @Override
+  public void regimeShift(RegimeShift shift) {
+    regimeShifts.increment();
+  }
+
+  @Override
+  public void regimeStatistic(double statistic, double threshold) {
+    regimeStatistic = statistic;
+    regimeThreshold = threshold;
   }
 
   @Override
@@ -212,7 +249,9 @@ public final class DetectorMetrics implements MeterBinder, DetectorObserver {
   public void modelLive(PublishedModel model) {
     live.set(model);
     timeline.add(model, clock.millis());
-    // Drift compares traffic with this model: start the running mean afresh.
+    // Drift compares traffic with this model: start the running mean afresh; so do the latent
+    // shares, whose state labels name this model's components.
+    occupancy.clear();
     recentCount = 0;
     recentMean = Double.NaN;
   }

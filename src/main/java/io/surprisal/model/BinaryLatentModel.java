@@ -5,7 +5,6 @@ import io.surprisal.event.FeatureContribution;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
@@ -153,8 +152,8 @@ public final class BinaryLatentModel implements DensityModel {
 
   /**
    * When exact (K ≤ enumeration limit): the most probable code z as K bits, bit j of z at position
-   * j, and its exact posterior p(z|x). Above the limit: null (no posterior readout is given for the
-   * sampled case yet).
+   * j, and its exact posterior p(z|x). Above the limit: the drawn code with the highest joint
+   * p(x, z) among the scoring samples, and p(x, z)/p̂(x) as its posterior (an estimate).
    */
   @Override
   public LatentSummary latent(BitVector x) {
@@ -164,7 +163,12 @@ public final class BinaryLatentModel implements DensityModel {
   /** log p(x) and the latent readout; when exact, from one pass of the enumerated kernel. */
   @Override
   public Scored score(BitVector x) {
-    if (kernel == null) return new Scored(logLikelihood(x), null);
+    if (kernel == null) {
+      requireDimension(x);
+      ImportanceSamples drawn = ImportanceSamples.draw(this, x, scoringSamples, randomFor(x), false);
+      double logP = drawn.estimate().logLikelihood();
+      return new Scored(logP, drawn.readout(logP));
+    }
     double[] joint = new double[kernel.components()];
     double logP = kernel.logJoint(x, joint);
     int best = ProductBernoulliKernel.argMax(joint);
@@ -183,14 +187,11 @@ public final class BinaryLatentModel implements DensityModel {
    * The importance-sampling estimate log (1/S) Σ_s p(x, z_s)/q(z_s|x), z_s ~ q(z|x), whatever K is.
    * Its standard error is the delta method's: with w_s the importance weights, SE ≈ sd(w) / (√S·w̄).
    */
-  public Estimate estimate(BitVector x, int samples, RandomGenerator random) {
+  public ImportanceEstimate estimate(BitVector x, int samples, RandomGenerator random) {
     requireDimension(x);
     ImportanceSamples drawn = ImportanceSamples.draw(this, x, samples, random, false);
     return drawn.estimate();
   }
-
-  /** An estimate of log p(x) in nats, its standard error, and the samples it used. */
-  public record Estimate(double logLikelihood, double standardError, int samples) {}
 
   /**
    * Ranks bits by the log-probability of their observed values under the posterior-weighted decoder
@@ -252,12 +253,7 @@ public final class BinaryLatentModel implements DensityModel {
 
   /** The same x always draws the same samples, so scores and explanations are reproducible. */
   private static RandomGenerator randomFor(BitVector x) {
-    long seed = 0x9E3779B97F4A7C15L * (x.dimension() + 1L);
-    for (int i = 0, n = x.activeCount(); i < n; i++) {
-      seed = (seed ^ x.activeIndex(i)) * 0xBF58476D1CE4E5B9L;
-      seed ^= seed >>> 31;
-    }
-    return new SplittableRandom(seed);
+    return EventRandom.forEvent(x);
   }
 
   private static int activeBits(int code, int[] active) {

@@ -57,6 +57,31 @@ public record Calibration(
     return (double) atOrBelow / holdoutQuantiles.length;
   }
 
+  /**
+   * The randomized probability-integral transform of a log-likelihood against the holdout: exactly
+   * uniform on (0, 1) when the event is exchangeable with the holdout, ties included (they are broken
+   * by {@code uniform}). Change detectors need that exactness; {@link #percentile} is for people.
+   *
+   * @param uniform a draw from U(0, 1) that breaks ties
+   */
+  public double probabilityIntegralTransform(double logLikelihood, double uniform) {
+    int below = countBelow(logLikelihood, false);
+    int atOrBelow = countBelow(logLikelihood, true);
+    return (below + uniform * (atOrBelow - below + 1)) / (holdoutQuantiles.length + 1);
+  }
+
+  /** How many holdout values are below the log-likelihood (or at it too, when inclusive). */
+  private int countBelow(double logLikelihood, boolean inclusive) {
+    int low = 0;
+    int high = holdoutQuantiles.length;
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      double v = holdoutQuantiles[mid];
+      if (v < logLikelihood || (inclusive && v == logLikelihood)) low = mid + 1; else high = mid;
+    }
+    return low;
+  }
+
   @Override
   public double[] holdoutQuantiles() {
     return holdoutQuantiles.clone();

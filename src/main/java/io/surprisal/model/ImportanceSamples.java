@@ -12,10 +12,16 @@ final class ImportanceSamples {
   private final double[] logWeights;
   /** The decoder's log-odds per sample (S·L, sample-major), or null when not kept. */
   private final double[] logits;
+  /** The drawn code with the highest joint log p(x, z), as K bits, and that joint. */
+  private final String bestCode;
+  private final double bestLogJoint;
 
-  private ImportanceSamples(double[] logWeights, double[] logits) {
+  private ImportanceSamples(
+      double[] logWeights, double[] logits, String bestCode, double bestLogJoint) {
     this.logWeights = logWeights;
     this.logits = logits;
+    this.bestCode = bestCode;
+    this.bestLogJoint = bestLogJoint;
   }
 
   static ImportanceSamples draw(
@@ -34,6 +40,8 @@ final class ImportanceSamples {
     double[] out = new double[dimension];
     double[] scratch = new double[decoder.hidden()];
     int[] active = new int[latent];
+    int[] bestActive = new int[0];
+    double bestLogJoint = Double.NEGATIVE_INFINITY;
     for (int s = 0; s < samples; s++) {
       int count = 0;
       double logQ = 0;
@@ -51,33 +59,29 @@ final class ImportanceSamples {
       for (int d = 0; d < dimension; d++) logJoint -= BinaryLatentModel.softplus(out[d]);
       for (int i = 0, n = x.activeCount(); i < n; i++) logJoint += out[x.activeIndex(i)];
       logWeights[s] = logJoint - logQ;
+      if (logJoint > bestLogJoint) {
+        bestLogJoint = logJoint;
+        bestActive = java.util.Arrays.copyOf(active, count);
+      }
       if (kept != null) System.arraycopy(out, 0, kept, s * dimension, dimension);
     }
-    return new ImportanceSamples(logWeights, kept);
+    char[] code = new char[latent];
+    java.util.Arrays.fill(code, '0');
+    for (int j : bestActive) code[j] = '1';
+    return new ImportanceSamples(logWeights, kept, new String(code), bestLogJoint);
   }
 
   /**
-   * log of the mean weight, and its delta-method standard error sd(w)/(√S·w̄) (computed on weights
-   * scaled by their maximum, which cancels); NaN for S = 1, where the spread is unknown.
+   * The latent readout from the draws: the drawn code with the highest joint p(x, z), the sampled
+   * stand-in for the most probable code, with p(z|x) estimated as p(x, z) / p̂(x) (at most 1).
    */
-  BinaryLatentModel.Estimate estimate() {
-    int samples = logWeights.length;
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : logWeights) max = Math.max(max, v);
-    double sum = 0;
-    double sumSquares = 0;
-    for (double v : logWeights) {
-      double w = Math.exp(v - max);
-      sum += w;
-      sumSquares += w * w;
-    }
-    double mean = sum / samples;
-    double standardError = Double.NaN;
-    if (samples > 1) {
-      double variance = Math.max(0, (sumSquares - samples * mean * mean) / (samples - 1));
-      standardError = Math.sqrt(variance / samples) / mean;
-    }
-    return new BinaryLatentModel.Estimate(max + Math.log(mean), standardError, samples);
+  LatentSummary readout(double logLikelihood) {
+    return new LatentSummary(bestCode, Math.min(1, Math.exp(bestLogJoint - logLikelihood)));
+  }
+
+  /** log of the mean weight, with its standard error: see {@link ImportanceEstimate#of}. */
+  ImportanceEstimate estimate() {
+    return ImportanceEstimate.of(logWeights);
   }
 
   /** Adds Σ_s w̃_s σ(a_sd) to meanOn and Σ_s w̃_s σ(−a_sd) to meanOff, w̃ the normalized weights. */

@@ -22,6 +22,7 @@ import java.util.zip.CRC32;
  *   kind payload, by kind code:
  *     1 mixture: i32 K, i32 L, f64[K] weights, f64[K·L] theta component-major
  *     2 binary-latent: see {@link BinaryLatentPayload}
+ *     3 vae: see {@link VaePayload}
  *   u32 CRC-32 of every byte before it
  * </pre>
  *
@@ -34,6 +35,7 @@ public final class ModelCodec {
   private static final byte[] MAGIC = "SRPL".getBytes(StandardCharsets.US_ASCII);
   private static final int KIND_MIXTURE = 1;
   private static final int KIND_BINARY_LATENT = 2;
+  private static final int KIND_VAE = 3;
   private static final int CHECKSUM_BYTES = 4;
   private static final int MIN_LENGTH = MAGIC.length + 2 + 1 + CHECKSUM_BYTES;
 
@@ -90,7 +92,7 @@ public final class ModelCodec {
               + FORMAT_VERSION);
     }
     int kind = Byte.toUnsignedInt(in.get());
-    if (kind != KIND_MIXTURE && kind != KIND_BINARY_LATENT) {
+    if (kind != KIND_MIXTURE && kind != KIND_BINARY_LATENT && kind != KIND_VAE) {
       throw new ModelFormatException("unknown model kind code " + kind);
     }
     ByteBuffer body = ByteBuffer.wrap(bytes, 0, bodyLength);
@@ -104,10 +106,11 @@ public final class ModelCodec {
       double targetAlertRate = body.getDouble();
       int holdoutSize = body.getInt();
       double[] quantiles = readDoubles(body, body.getInt(), "holdoutQuantiles");
-      DensityModel model =
-          kind == KIND_MIXTURE
-              ? readMixture(body)
-              : BinaryLatentMapper.toModel(BinaryLatentPayload.read(body));
+      DensityModel model = switch (kind) {
+        case KIND_MIXTURE -> readMixture(body);
+        case KIND_BINARY_LATENT -> BinaryLatentMapper.toModel(BinaryLatentPayload.read(body));
+        default -> VaeMapper.toModel(VaePayload.read(body));
+      };
       if (body.hasRemaining()) {
         throw new ModelFormatException(
             "model record has " + body.remaining() + " unexpected bytes after the parameters");
@@ -124,6 +127,10 @@ public final class ModelCodec {
   private static void writePayload(DataOutputStream out, DensityModel model) throws IOException {
     if (model instanceof BinaryLatentModel binaryLatent) {
       BinaryLatentPayload.write(out, BinaryLatentMapper.toState(binaryLatent));
+      return;
+    }
+    if (model instanceof VaeModel vae) {
+      VaePayload.write(out, VaeMapper.toState(vae));
       return;
     }
     BernoulliMixtureState state = BernoulliMixtureMapper.toState((BernoulliMixture) model);
@@ -145,6 +152,7 @@ public final class ModelCodec {
   private static int kindCode(DensityModel model) {
     if (model instanceof BernoulliMixture) return KIND_MIXTURE;
     if (model instanceof BinaryLatentModel) return KIND_BINARY_LATENT;
+    if (model instanceof VaeModel) return KIND_VAE;
     throw new IllegalArgumentException("no model format for kind " + model.kind());
   }
 

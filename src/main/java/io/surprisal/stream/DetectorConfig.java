@@ -2,6 +2,7 @@ package io.surprisal.stream;
 
 import io.surprisal.train.BernoulliMixtureTrainer;
 import io.surprisal.train.BinaryLatentTrainer;
+import io.surprisal.train.VaeTrainer;
 import java.time.Duration;
 import java.util.Properties;
 
@@ -23,8 +24,9 @@ import java.util.Properties;
  *     contamination (0: keep all)
  * @param acceptanceMargin nats per event a refit may trail the live model on the holdout
  * @param mixture the mixture trainer's hyperparameters
- * @param modelKind the model family the trainer fits: "mixture" or "binary-latent"
+ * @param modelKind the model family the trainer fits: "mixture", "binary-latent" or "vae"
  * @param binaryLatent the binary-latent trainer's hyperparameters
+ * @param vae the VAE trainer's hyperparameters
  * @param trainingThreads threads ND4J may use for fitting (it shares the machine with the stream
  *     threads)
  * @param trainerCheckInterval how often the trainer checks for due and finished fits
@@ -32,6 +34,7 @@ import java.util.Properties;
  * @param modelSignature signs published models and verifies received ones
  *     (surprisal.model.signing-key), or {@link ModelSignature#UNSIGNED}; never shows the secret
  * @param metricsEndpoint where the HTTP endpoint (metrics, health, status page) listens
+ * @param regime the regime-shift detector's settings
  * @param kafka Kafka Streams and client properties, passed through
  */
 public record DetectorConfig(
@@ -50,19 +53,33 @@ public record DetectorConfig(
     BernoulliMixtureTrainer.Settings mixture,
     String modelKind,
     BinaryLatentTrainer.Settings binaryLatent,
+    VaeTrainer.Settings vae,
     int trainingThreads,
     Duration trainerCheckInterval,
     Duration trainingTimeout,
     ModelSignature modelSignature,
     MetricsEndpoint metricsEndpoint,
+    RegimeDetection regime,
     Properties kafka) {
+
+  /**
+   * The regime-shift detector in the trainer task (see regime/).
+   *
+   * @param enabled whether sampled events are watched for regime shifts
+   * @param meanRunLength mean number of events between false alarms on unchanged traffic
+   * @param shift the log-likelihood shift, in holdout standard deviations, detected fastest
+   * @param refitSamples post-change samples the early refit waits for
+   */
+  public record RegimeDetection(
+      boolean enabled, double meanRunLength, double shift, int refitSamples) {}
 
   /** The topics the detector reads and writes. */
   public record Topics(
       String events, String alerts, String scores, String deadLetters, String samples,
-      String models) {
+      String models, String regimeShifts) {
     public static Topics defaults() {
-      return new Topics("events", "alerts", "scores", "dead-letters", "samples", "models");
+      return new Topics(
+          "events", "alerts", "scores", "dead-letters", "samples", "models", "regime-shifts");
     }
   }
 

@@ -1,9 +1,10 @@
 package io.surprisal.stream;
 
-import io.surprisal.model.BernoulliMixture;
 import io.surprisal.model.BinaryLatentModel;
 import io.surprisal.train.BernoulliMixtureTrainer;
 import io.surprisal.train.BinaryLatentTrainer;
+import io.surprisal.train.ModelTrainers;
+import io.surprisal.train.VaeTrainer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,6 +46,7 @@ public final class DetectorConfigParser {
     d.put("surprisal.topic.dead-letters", "dead-letters");
     d.put("surprisal.topic.samples", "samples");
     d.put("surprisal.topic.models", "models");
+    d.put("surprisal.topic.regime-shifts", "regime-shifts");
     d.put("surprisal.scores.enabled", "true");
     d.put("surprisal.alert.rate", "0.001");
     d.put("surprisal.explain.features", "5");
@@ -68,11 +70,23 @@ public final class DetectorConfigParser {
     d.put("surprisal.binary-latent.patience", "5");
     d.put("surprisal.binary-latent.enumeration-limit", "12");
     d.put("surprisal.binary-latent.scoring-samples", "64");
+    d.put("surprisal.vae.latent-dimension", "8");
+    d.put("surprisal.vae.hidden-width", "64");
+    d.put("surprisal.vae.iwae-samples", "5");
+    d.put("surprisal.vae.scoring-samples", "16");
+    d.put("surprisal.vae.learning-rate", "0.003");
+    d.put("surprisal.vae.max-epochs", "100");
+    d.put("surprisal.vae.batch-size", "128");
+    d.put("surprisal.vae.patience", "5");
     d.put("surprisal.training.threads", "1");
     d.put("surprisal.seed", "42");
     d.put("surprisal.trainer.check-interval", "1s");
     d.put("surprisal.training.timeout", "30m");
     d.put("surprisal.model.signing-key", "");
+    d.put("surprisal.regime.enabled", "true");
+    d.put("surprisal.regime.mean-run-length", "1000000");
+    d.put("surprisal.regime.shift", "1.0");
+    d.put("surprisal.regime.refit-samples", "1000");
     d.put("surprisal.metrics.bind", "127.0.0.1");
     d.put("surprisal.metrics.port", "9464");
     return java.util.Collections.unmodifiableMap(d);
@@ -115,21 +129,24 @@ public final class DetectorConfigParser {
             BernoulliMixtureTrainer.Settings.defaults().validationFraction(),
             seed);
     String modelKind =
-        r.get("surprisal.model.kind", String::trim,
-            v -> v.equals(BernoulliMixture.KIND) || v.equals(BinaryLatentModel.KIND),
-            "be " + BernoulliMixture.KIND + " or " + BinaryLatentModel.KIND);
+        r.get("surprisal.model.kind", String::trim, ModelTrainers.KINDS::contains,
+            "be one of " + String.join(", ", ModelTrainers.KINDS));
+    double sampleRate =
+        r.get("surprisal.sample.rate", Double::parseDouble, v -> v > 0 && v <= 1, "be inside (0, 1]");
     BinaryLatentTrainer.Settings binaryLatent = binaryLatent(r, seed);
+    VaeTrainer.Settings vae = vae(r, seed);
     return new DetectorConfig(
         dimension,
         new DetectorConfig.Topics(
             r.topic("surprisal.topic.events"), r.topic("surprisal.topic.alerts"),
             r.topic("surprisal.topic.scores"), r.topic("surprisal.topic.dead-letters"),
-            r.topic("surprisal.topic.samples"), r.topic("surprisal.topic.models")),
+            r.topic("surprisal.topic.samples"), r.topic("surprisal.topic.models"),
+            r.topic("surprisal.topic.regime-shifts")),
         r.get("surprisal.scores.enabled", DetectorConfigParser::bool, v -> true, "be true or false"),
         r.get("surprisal.alert.rate", Double::parseDouble, v -> v > 0 && v < 1, "be inside (0, 1)"),
         r.get("surprisal.explain.features", Integer::parseInt, v -> v >= 0 && v <= dimension,
             "be in 0..surprisal.feature.dimension (" + dimension + ")"),
-        r.get("surprisal.sample.rate", Double::parseDouble, v -> v > 0 && v <= 1, "be inside (0, 1]"),
+        sampleRate,
         windowSize,
         minTraining,
         r.get("surprisal.retrain.interval", Durations::parse, v -> !v.isNegative() && !v.isZero(),
@@ -143,6 +160,7 @@ public final class DetectorConfigParser {
         mixture,
         modelKind,
         binaryLatent,
+        vae,
         r.get("surprisal.training.threads", Integer::parseInt, v -> v >= 1, "be >= 1"),
         r.get("surprisal.trainer.check-interval", Durations::parse,
             v -> v.compareTo(Duration.ofMillis(10)) >= 0, "be >= 10ms"),
@@ -154,7 +172,24 @@ public final class DetectorConfigParser {
                 "be an IP address or host name"),
             r.get("surprisal.metrics.port", Integer::parseInt, v -> v >= 0 && v <= 65535,
                 "be in 0..65535 (0 picks a free port)")),
+        regime(r, windowSize, sampleRate),
         kafka);
+  }
+
+  private static DetectorConfig.RegimeDetection regime(Reader r, int windowSize, double sampleRate) {
+    // The detector sees samples, so its run length in samples is the events' times the rate;
+    // below ten samples between false alarms it would fire on noise alone.
+    double minimum = Math.ceil(10 / sampleRate);
+    return new DetectorConfig.RegimeDetection(
+        r.get("surprisal.regime.enabled", DetectorConfigParser::bool, v -> true, "be true or false"),
+        r.get("surprisal.regime.mean-run-length", Double::parseDouble,
+            v -> v >= minimum && v <= 1e12,
+            "be in " + (long) minimum + "..1e12 events (ten samples at surprisal.sample.rate)"),
+        r.get("surprisal.regime.shift", Double::parseDouble, v -> v > 0 && v <= 10,
+            "be inside (0, 10] standard deviations"),
+        r.get("surprisal.regime.refit-samples", Integer::parseInt,
+            v -> v >= 20 && v <= windowSize,
+            "be in 20..surprisal.window.size (" + windowSize + ")"));
   }
 
   private static BinaryLatentTrainer.Settings binaryLatent(Reader r, long seed) {
@@ -163,9 +198,8 @@ public final class DetectorConfigParser {
             v -> v >= 0 && v <= BinaryLatentModel.MAX_ENUMERATION_LIMIT,
             "be in 0.." + BinaryLatentModel.MAX_ENUMERATION_LIMIT);
     return new BinaryLatentTrainer.Settings(
-        r.get("surprisal.binary-latent.latent-bits", Integer::parseInt, v -> v >= 1 && v <= limit,
-            "be in 1..surprisal.binary-latent.enumeration-limit (" + limit
-                + "): larger codes need importance-weighted training, not yet available"),
+        r.get("surprisal.binary-latent.latent-bits", Integer::parseInt, v -> v >= 1 && v <= 62,
+            "be in 1..62"),
         r.get("surprisal.binary-latent.hidden-width", Integer::parseInt, v -> v >= 0, "be >= 0"),
         r.get("surprisal.binary-latent.learning-rate", Double::parseDouble,
             v -> v > 0 && Double.isFinite(v), "be a finite value > 0"),
@@ -176,6 +210,21 @@ public final class DetectorConfigParser {
         limit,
         r.get("surprisal.binary-latent.scoring-samples", Integer::parseInt, v -> v >= 1,
             "be >= 1"),
+        seed);
+  }
+
+  private static VaeTrainer.Settings vae(Reader r, long seed) {
+    return new VaeTrainer.Settings(
+        r.get("surprisal.vae.latent-dimension", Integer::parseInt, v -> v >= 1, "be >= 1"),
+        r.get("surprisal.vae.hidden-width", Integer::parseInt, v -> v >= 1, "be >= 1"),
+        r.get("surprisal.vae.iwae-samples", Integer::parseInt, v -> v >= 1, "be >= 1"),
+        r.get("surprisal.vae.scoring-samples", Integer::parseInt, v -> v >= 1, "be >= 1"),
+        r.get("surprisal.vae.learning-rate", Double::parseDouble,
+            v -> v > 0 && Double.isFinite(v), "be a finite value > 0"),
+        r.get("surprisal.vae.max-epochs", Integer::parseInt, v -> v >= 1, "be >= 1"),
+        r.get("surprisal.vae.batch-size", Integer::parseInt, v -> v >= 1, "be >= 1"),
+        r.get("surprisal.vae.patience", Integer::parseInt, v -> v >= 1, "be >= 1"),
+        VaeTrainer.Settings.defaults().validationFraction(),
         seed);
   }
 

@@ -1,6 +1,7 @@
 package io.surprisal.stream;
 
 import io.surprisal.event.Alert;
+import io.surprisal.event.RegimeShift;
 import io.surprisal.model.PublishedModel;
 
 /**
@@ -48,6 +49,12 @@ public interface DetectorObserver {
    */
   default void eventScored(double logLikelihood, long scoringNanos) {}
 
+  /**
+   * The latent readout of a scored event (after {@link #eventScored}): a mixture component or a
+   * binary code, for occupancy metrics. Not called when the model gives no readout.
+   */
+  default void eventLatent(String state) {}
+
   /** A valid event arrived before any model was live. */
   default void eventUnscored() {}
 
@@ -70,4 +77,14 @@ public interface DetectorObserver {
    * @param windowSize samples in the window snapshot the round used
    */
   default void trainingFinished(TrainingResult result, long durationMillis, int windowSize) {}
+
+  /** The regime-shift detector fired on the trainer task (after the message was forwarded). */
+  default void regimeShift(RegimeShift shift) {}
+
+  /**
+   * The regime-shift detector's statistic after a sample, on the trainer task.
+   *
+   * @param threshold the statistic's alarm threshold
+   */
+  default void regimeStatistic(double statistic, double threshold) {}
 }

@@ -3,8 +3,10 @@ package io.surprisal.stream;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +17,8 @@ public final class DetectorService implements AutoCloseable {
   private final ModelRegistry registry = new ModelRegistry();
   private final KafkaStreams streams;
   private final CountDownLatch running = new CountDownLatch(1);
+  /** The first exception that stopped a stream thread, or null. */
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
   public DetectorService(DetectorConfig config) {
     this(config, DetectorObserver.NONE);
@@ -24,13 +28,27 @@ public final class DetectorService implements AutoCloseable {
   public DetectorService(DetectorConfig config, DetectorObserver observer) {
     this.streams = new KafkaStreams(
         DetectorTopology.buildTopology(config, registry, observer), config.kafka());
+    // The default response (stop the whole client), but the cause is kept: start() reports it
+    // instead of waiting out its timeout for a client that will never run, e.g. when the
+    // cluster refuses the credentials.
+    streams.setUncaughtExceptionHandler(exception -> {
+      failure.compareAndSet(null, exception);
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
     streams.setStateListener((now, before) -> {
       if (now == KafkaStreams.State.RUNNING) running.countDown();
-      if (now == KafkaStreams.State.ERROR) log.error("Kafka Streams stopped with an error");
+      if (now == KafkaStreams.State.ERROR) {
+        log.error("Kafka Streams stopped with an error", failure.get());
+        running.countDown();
+      }
     });
   }
 
-  /** Starts processing and waits until the Streams client is RUNNING. */
+  /**
+   * Starts processing and waits until the Streams client is RUNNING. Throws {@link
+   * IllegalStateException} if it is not RUNNING within the timeout or stops with an error first,
+   * with the error (an authentication failure, say) as its cause.
+   */
   public void start(Duration timeout) {
     streams.start();
     try {
@@ -41,6 +59,11 @@ public final class DetectorService implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting", e);
+    }
+    if (streams.state() != KafkaStreams.State.RUNNING && failure.get() != null) {
+      throw new IllegalStateException(
+          "Kafka Streams stopped before it was running: " + failure.get().getMessage(),
+          failure.get());
     }
     log.info("Detector running");
   }

@@ -1,11 +1,9 @@
 package io.surprisal.stream;
 
 import io.surprisal.train.AcceptanceGate;
-import io.surprisal.model.BinaryLatentModel;
-import io.surprisal.train.BernoulliMixtureTrainer;
-import io.surprisal.train.BinaryLatentTrainer;
 import io.surprisal.train.Calibrator;
 import io.surprisal.train.ModelTrainer;
+import io.surprisal.train.ModelTrainers;
 import io.surprisal.train.Nd4jRuntime;
 import io.surprisal.train.TrainingPipeline;
 import java.time.Clock;
@@ -27,11 +25,13 @@ import org.apache.kafka.streams.state.Stores;
  * events → validate ─→ score ─→ alerts, scores, samples
  *              └→ dead-letters
  * samples → trainer (window store) → models → global store → every scorer
+ *              └→ regime detector (its store) → regime-shifts, early refit
  * </pre>
  */
 public final class DetectorTopology {
   static final String MODEL_STORE = "model-store";
   static final String WINDOW_STORE = "training-window";
+  static final String REGIME_STORE = "regime-detector";
 
   private DetectorTopology() {}
 
@@ -89,14 +89,26 @@ public final class DetectorTopology {
         .addSource("samples-source", new ByteArrayDeserializer(), new ByteArrayDeserializer(),
             topics.samples())
         .addProcessor("trainer",
-            () -> new TrainerProcessor(
-                WINDOW_STORE, config, trainingPipeline(config), registry, observer),
+            () -> new TrainerProcessor(WINDOW_STORE,
+                config.regime().enabled() ? REGIME_STORE : null, config,
+                trainingPipeline(config), registry, observer),
             "samples-source")
         .addStateStore(
             Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(WINDOW_STORE), Serdes.Long(), Serdes.ByteArray()),
             "trainer")
-        .addSink("models-sink", topics.models(), new StringSerializer(), bytes, "trainer");
+        .addSink(TrainerProcessor.MODELS_CHILD, topics.models(), new StringSerializer(), bytes,
+            "trainer")
+        .addSink(TrainerProcessor.REGIME_SHIFTS_CHILD, topics.regimeShifts(),
+            new StringSerializer(), bytes, "trainer");
+    if (config.regime().enabled()) {
+      // Written with every sample; the cache keeps the changelog to one record per commit.
+      topology.addStateStore(
+          Stores.keyValueStoreBuilder(
+                  Stores.persistentKeyValueStore(REGIME_STORE), Serdes.String(), Serdes.ByteArray())
+              .withCachingEnabled(),
+          "trainer");
+    }
     return topology;
   }
 
@@ -113,9 +125,7 @@ public final class DetectorTopology {
 
   /** The trainer of the configured model kind; calibration, gate and publishing are the same. */
   static ModelTrainer trainer(DetectorConfig config) {
-    if (config.modelKind().equals(BinaryLatentModel.KIND)) {
-      return new BinaryLatentTrainer(config.binaryLatent());
-    }
-    return new BernoulliMixtureTrainer(config.mixture());
+    return ModelTrainers.create(
+        config.modelKind(), config.mixture(), config.binaryLatent(), config.vae());
   }
 }

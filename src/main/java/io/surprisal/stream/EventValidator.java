@@ -4,7 +4,7 @@ import io.surprisal.event.DeadLetter;
 import io.surprisal.event.Event;
 import io.surprisal.event.EventParser;
 import io.surprisal.event.InvalidEventException;
-import io.surprisal.event.MessageJson;
+import io.surprisal.event.MessageWriter;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -62,7 +62,7 @@ final class EventValidator implements Processor<byte[], byte[], byte[], Object> 
   private byte[] deadLetter(Record<byte[], byte[]> record, String reason) {
     RecordMetadata metadata = context.recordMetadata().orElse(null);
     String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-    return MessageJson.write(
+    return MessageWriter.deadLetter(
         DeadLetter.of(
             record.value(),
             key,

@@ -3,12 +3,14 @@ package io.surprisal.stream;
 import io.surprisal.event.Alert;
 import io.surprisal.event.Event;
 import io.surprisal.event.Latent;
-import io.surprisal.event.MessageJson;
+import io.surprisal.event.MessageWriter;
 import io.surprisal.event.Score;
 import io.surprisal.model.Calibration;
+import io.surprisal.model.LatentSummary;
 import io.surprisal.model.PublishedModel;
 import io.surprisal.model.Scored;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -77,9 +79,10 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
         scored = live.model().score(event.features());
       }
       double logLikelihood = scored.logLikelihood();
-      Latent latent = scored.latent() == null
-          ? null : new Latent(scored.latent().state(), scored.latent().probability());
+      Latent latent = latent(scored.latent());
       observer.eventScored(logLikelihood, scoringNanos);
+      // A VAE's readout is a posterior mean, not a state to count.
+      if (latent != null && latent.state() != null) observer.eventLatent(latent.state());
       Calibration calibration = live.calibration();
       double percentile = calibration.percentile(logLikelihood);
       alert = calibration.isAlert(logLikelihood);
@@ -89,12 +92,12 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
         Alert message = new Alert(event.id(), key, timestamp, logLikelihood,
             calibration.threshold(), percentile, live.version(),
             live.model().explain(event.features(), explainFeatures), event.attributes(), latent);
-        context.forward(output(record, MessageJson.write(message)), outputs.alerts());
+        context.forward(output(record, MessageWriter.alert(message)), outputs.alerts());
         observer.alert(message);
       }
     }
     if (outputs.scores() != null) {
-      context.forward(output(record, MessageJson.write(score)), outputs.scores());
+      context.forward(output(record, MessageWriter.score(score)), outputs.scores());
     }
     if (sampler.accepts(event.id())) {
       // Alerted events are sampled too: leaving them out would thin the holdout's lower tail by the
@@ -103,6 +106,13 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
       context.forward(new Record<>(null, BitVectorCodec.encode(event.features()), timestamp),
           outputs.samples());
     }
+  }
+
+  /** The wire form of a model's latent readout: a discrete state, or a posterior mean (VAE). */
+  private static Latent latent(LatentSummary summary) {
+    if (summary == null) return null;
+    if (summary.mean() == null) return new Latent(summary.state(), summary.probability(), null);
+    return new Latent(null, null, Arrays.stream(summary.mean()).boxed().toList());
   }
 
   private static Record<byte[], byte[]> output(Record<byte[], Event> input, byte[] value) {

@@ -1,6 +1,8 @@
 package io.surprisal.stream;
 
 import io.surprisal.event.BitVector;
+import io.surprisal.event.MessageJson;
+import io.surprisal.event.RegimeShift;
 import io.surprisal.model.ModelCodec;
 import io.surprisal.model.PublishedModel;
 import io.surprisal.train.TrainingPipeline;
@@ -39,13 +41,22 @@ import org.slf4j.LoggerFactory;
  * fit thread a new fit would only queue behind it with its timeout already counting, and a second
  * thread would double training's off-heap memory (ND4J workspaces are per thread) while the first
  * still holds its own.
+ *
+ * <p>When surprisal.regime.enabled, every sample also feeds the regime-shift detector
+ * ({@link RegimeTracking}); a detected shift is written to the regime-shifts child and starts an
+ * early refit on the post-change samples as soon as enough have arrived, instead of waiting for the
+ * next interval.
  */
 final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]> {
   private static final Logger log = LoggerFactory.getLogger(TrainerProcessor.class);
   /** The models topic is compacted under this one key: the latest record is the live model. */
   static final String MODEL_KEY = "model";
+  /** This processor's children: where models and regime shifts go. */
+  static final String MODELS_CHILD = "models-sink";
+  static final String REGIME_SHIFTS_CHILD = "regime-shifts-sink";
 
   private final String windowStoreName;
+  private final String regimeStoreName;
   private final int windowCapacity;
   private final int dimension;
   private final int minTrainingSize;
@@ -59,6 +70,9 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
 
   private ProcessorContext<String, byte[]> context;
   private TrainingWindow window;
+  /** Null when regime detection is off. */
+  private RegimeTracking regime;
+  private final DetectorConfig config;
   private ExecutorService fitter;
   private Cancellable punctuation;
   /** The fit whose outcome is awaited, or null. */
@@ -73,18 +87,24 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
       DetectorConfig config,
       TrainingPipeline pipeline,
       ModelRegistry registry) {
-    this(windowStoreName, config, pipeline, registry, DetectorObserver.NONE);
+    this(windowStoreName, null, config, pipeline, registry, DetectorObserver.NONE);
   }
 
-  /** @param observer told the outcome of every training round, on the stream thread */
+  /**
+   * @param regimeStoreName the regime detector's store, or null to run without regime detection
+   * @param observer told the outcome of every training round, on the stream thread
+   */
   TrainerProcessor(
       String windowStoreName,
+      String regimeStoreName,
       DetectorConfig config,
       TrainingPipeline pipeline,
       ModelRegistry registry,
       DetectorObserver observer) {
     this.observer = observer;
+    this.config = config;
     this.windowStoreName = windowStoreName;
+    this.regimeStoreName = regimeStoreName;
     this.windowCapacity = config.windowSize();
     this.dimension = config.dimension();
     this.minTrainingSize = config.minTrainingSize();
@@ -101,6 +121,9 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
     this.context = context;
     KeyValueStore<Long, byte[]> store = context.getStateStore(windowStoreName);
     this.window = new TrainingWindow(store, windowCapacity);
+    if (regimeStoreName != null) {
+      this.regime = new RegimeTracking(context.getStateStore(regimeStoreName), config);
+    }
     this.fitter = Executors.newSingleThreadExecutor(runnable -> {
       Thread thread = new Thread(runnable, "surprisal-fit-" + context.taskId());
       thread.setDaemon(true);
@@ -124,6 +147,20 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
       return;
     }
     window.add(record.value());
+    if (regime != null) watchForShift(vector, record.timestamp());
+  }
+
+  private void watchForShift(BitVector sample, long timestamp) {
+    RegimeShift shift = regime.observe(registry.current(), sample, timestamp);
+    observer.regimeStatistic(regime.statistic(), regime.threshold());
+    if (shift == null) return;
+    context.forward(new Record<>(String.valueOf(shift.modelVersion()), MessageJson.write(shift),
+        timestamp), REGIME_SHIFTS_CHILD);
+    observer.regimeShift(shift);
+    log.info("Regime shift under model version {}: {} samples since the estimated change point,"
+            + " mean surprise {} sd; refitting on the post-change samples once {} have arrived",
+        shift.modelVersion(), shift.samplesSinceChange(), String.format("%.2f", shift.magnitude()),
+        config.regime().refitSamples());
   }
 
   void tick(long now) {
@@ -143,19 +180,37 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
       log.info("The timed-out fit of version {} has stopped; fits resume", abandoned.version);
       abandoned = null;
     }
-    if (isFitDue(now)) {
-      PublishedModel live = registry.current();
-      long version = Math.max(live == null ? 0 : live.version(), lastPublishedVersion) + 1;
-      List<BitVector> snapshot = window.snapshot();
-      lastFitStartedAt = now;
-      log.info("Fitting model version {} on {} samples", version, snapshot.size());
-      Fit fit = new Fit(version, now, snapshot.size(), () -> pipeline.run(snapshot, live, version));
-      fit.threadWork = fitter.submit(fit);
-      running = fit;
+    if (regime != null && regime.isRefitDue()) {
+      startFit(window.newest(regime.postChangeSamples()), now, true);
+    } else if (isFitDue(now)) {
+      startFit(window.snapshot(), now, false);
     }
   }
 
+  /** @param early an early refit after a regime shift, on the post-change samples alone */
+  private void startFit(List<BitVector> snapshot, long now, boolean early) {
+    PublishedModel live = registry.current();
+    long version = Math.max(live == null ? 0 : live.version(), lastPublishedVersion) + 1;
+    lastFitStartedAt = now;
+    log.info("Fitting model version {} on {} {}samples", version, snapshot.size(),
+        early ? "post-change " : "");
+    Fit fit = new Fit(version, now, snapshot.size(), early,
+        () -> pipeline.run(snapshot, live, version));
+    fit.threadWork = fitter.submit(fit);
+    running = fit;
+  }
+
+  /**
+   * A fit ended. After an early refit the regime detector listens again: at once when the refit
+   * came to nothing, or under the new model when one was published (the old model's detector
+   * stays quiet until the new one is live here, so one shift is not reported twice).
+   */
+  private void ended(Fit fit, boolean published) {
+    if (fit.early && regime != null) regime.refitFinished(published);
+  }
+
   private void abandon(Fit fit, long now) {
+    ended(fit, false);
     fit.interrupt();
     abandoned = fit;
     long elapsed = now - fit.startedAt;
@@ -193,11 +248,13 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
       // Known to the check interval: the fit's own clock did not finish.
       observer.trainingFinished(DetectorObserver.TrainingResult.FAILED,
           Math.max(0, now - finished.startedAt), finished.windowSize);
+      ended(finished, false);
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
     }
+    ended(finished, outcome.accepted());
     observer.trainingFinished(
         outcome.accepted() ? DetectorObserver.TrainingResult.ACCEPTED
             : DetectorObserver.TrainingResult.REJECTED,
@@ -209,7 +266,8 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
     }
     PublishedModel model = outcome.published();
     lastPublishedVersion = model.version();
-    context.forward(new Record<>(MODEL_KEY, signature.sign(ModelCodec.encode(model)), now));
+    context.forward(new Record<>(MODEL_KEY, signature.sign(ModelCodec.encode(model)), now),
+        MODELS_CHILD);
     log.info("Published model version {} (fit on {} samples in {} ms, holdout mean {} nats)",
         model.version(), outcome.windowSize(), outcome.fitMillis(),
         String.format("%.3f", model.holdoutMeanLogLikelihood()));
@@ -230,14 +288,16 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
     final long version;
     final long startedAt;
     final int windowSize;
+    final boolean early;
     final CompletableFuture<TrainingOutcome> outcome = new CompletableFuture<>();
     private final Supplier<TrainingOutcome> work;
     private volatile Thread runner;
     Future<?> threadWork;
 
-    Fit(long version, long startedAt, int windowSize,
+    Fit(long version, long startedAt, int windowSize, boolean early,
         Supplier<TrainingOutcome> work) {
       this.version = version;
+      this.early = early;
       this.startedAt = startedAt;
       this.windowSize = windowSize;
       this.work = work;

@@ -51,6 +51,12 @@ final class TrainingWindow {
     return vectors;
   }
 
+  /** The newest {@code count} vectors (all of them when fewer), oldest first. */
+  List<BitVector> newest(int count) {
+    List<BitVector> all = snapshot();
+    return new ArrayList<>(all.subList(Math.max(0, all.size() - count), all.size()));
+  }
+
   private void readSlots(long from, long to, List<BitVector> into) {
     if (from > to) return;
     try (KeyValueIterator<Long, byte[]> slots = store.range(from, to)) {

@@ -28,4 +28,18 @@ final class BinaryMatrix {
     }
     return Nd4j.create(columnMajor, new long[] {n, dimension}, 'f');
   }
+
+  /** The share of rows with each bit set, checking that every row has {@code dimension} bits. */
+  static double[] bitMeans(List<BitVector> rows, int dimension) {
+    double[] means = new double[dimension];
+    for (BitVector row : rows) {
+      if (row.dimension() != dimension) {
+        throw new IllegalArgumentException(
+            "rows must all have dimension " + dimension + ", got " + row.dimension());
+      }
+      for (int i = 0, n = row.activeCount(); i < n; i++) means[row.activeIndex(i)]++;
+    }
+    for (int d = 0; d < dimension; d++) means[d] /= rows.size();
+    return means;
+  }
 }

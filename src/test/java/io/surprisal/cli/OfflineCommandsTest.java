@@ -248,7 +248,8 @@ class OfflineCommandsTest {
     int code = execute("evaluate", "--train", trainFile.toString(), "--test", testFile.toString(),
         "--label-column", "anomaly", "--model", "forest");
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString().strip()).isEqualTo("surprisal: --model must be one of mixture, got 'forest'");
+    assertThat(err.toString().strip()).isEqualTo(
+        "surprisal: --model must be one of mixture, binary-latent, vae, got 'forest'");
   }
 
   @Test

@@ -97,6 +97,33 @@ class EmbeddedKafkaBrokerTest {
   }
 
   @Test
+  void shouldKeepAddressTopicsAndRecordsWhenRestarted() {
+    try (EmbeddedKafkaBroker restarted = EmbeddedKafkaBroker.start()) {
+      String address = restarted.bootstrapServers();
+      try (TopicAdmin topics = new TopicAdmin(address)) {
+        topics.ensureTopic("kept", 1, (short) 1, Map.of());
+        topics.awaitTopics(List.of("kept"), TIMEOUT);
+      }
+      Properties props = new Properties();
+      props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, address);
+      try (KafkaProducer<Integer, String> producer =
+          new KafkaProducer<>(props, new IntegerSerializer(), new StringSerializer())) {
+        for (int i = 0; i < 50; i++) producer.send(new ProducerRecord<>("kept", i, "event-" + i));
+      }
+
+      restarted.stop();
+      restarted.restart();
+
+      assertThat(restarted.bootstrapServers()).isEqualTo(address);
+      try (TopicAdmin topics = new TopicAdmin(address)) {
+        assertThat(topics.ensureTopic("kept", 1, (short) 1, Map.of())).as("created again").isFalse();
+      }
+      assertThat(consumeReadCommitted(address, "kept", 50))
+          .containsExactlyElementsOf(IntStream.range(0, 50).boxed().toList());
+    }
+  }
+
+  @Test
   void shouldFailWithBrokerPropertyNameWhenExtraPropertyIsInvalid() {
     assertThatThrownBy(() -> EmbeddedKafkaBroker.start(Map.of("num.partitions", "0")))
         .isInstanceOf(IllegalStateException.class)
@@ -112,8 +139,13 @@ class EmbeddedKafkaBrokerTest {
 
   /** Reads from the start of partition 0 until {@code expected} keys arrived or the time is up. */
   private static List<Integer> consumeReadCommitted(String topic, int expected) {
+    return consumeReadCommitted(broker.bootstrapServers(), topic, expected);
+  }
+
+  private static List<Integer> consumeReadCommitted(
+      String bootstrapServers, String topic, int expected) {
     Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     List<Integer> keys = new ArrayList<>();

@@ -66,7 +66,7 @@ class BinaryLatentModelTest {
   }
 
   @Test
-  void shouldReadOutAKBitCodeWhenExactAndNothingWhenSampled() {
+  void shouldReadOutAKBitCodeWhenExactAndTheBestDrawnCodeWhenSampled() {
     BinaryLatentModel exact = BinaryLatentFixtures.random(5, 8, 24, 1.5, 12, 21);
     BitVector x = exact.sample(new SplittableRandom(23));
 
@@ -75,7 +75,12 @@ class BinaryLatentModelTest {
     assertThat(scored.logLikelihood()).isEqualTo(exact.logLikelihood(x));
     assertThat(scored.latent().state()).matches("[01]{5}");
     assertThat(scored.latent().probability()).isBetween(1.0 / 32, 1.0);
-    assertThat(BinaryLatentFixtures.withEnumerationLimit(exact, 3).score(x).latent()).isNull();
+    BinaryLatentModel sampled = BinaryLatentFixtures.withEnumerationLimit(exact, 3);
+    Scored estimated = sampled.score(x);
+    // The same seeded draws as logLikelihood(x): the readout costs no second estimate.
+    assertThat(estimated.logLikelihood()).isEqualTo(sampled.logLikelihood(x));
+    assertThat(estimated.latent().state()).matches("[01]{5}");
+    assertThat(estimated.latent().probability()).isPositive().isLessThanOrEqualTo(1.0);
   }
 
   @Test
@@ -87,8 +92,8 @@ class BinaryLatentModelTest {
     for (int i = 0; i < events; i++) {
       BitVector x = model.sample(draws);
       double exact = model.logLikelihood(x);
-      BinaryLatentModel.Estimate small = model.estimate(x, 16, new SplittableRandom(100 + i));
-      BinaryLatentModel.Estimate large = model.estimate(x, 256, new SplittableRandom(200 + i));
+      ImportanceEstimate small = model.estimate(x, 16, new SplittableRandom(100 + i));
+      ImportanceEstimate large = model.estimate(x, 256, new SplittableRandom(200 + i));
       assertThat(Math.abs(large.logLikelihood() - exact))
           .as("event %d: exact %s, estimate %s ± %s", i, exact, large.logLikelihood(),
               large.standardError())
@@ -109,7 +114,7 @@ class BinaryLatentModelTest {
 
     double first = sampled.logLikelihood(x);
     assertThat(sampled.logLikelihood(x)).isEqualTo(first);
-    BinaryLatentModel.Estimate estimate =
+    ImportanceEstimate estimate =
         sampled.estimate(x, sampled.scoringSamples(), new SplittableRandom(33));
     assertThat(first).isCloseTo(exact.logLikelihood(x), within(3 * estimate.standardError()));
   }

@@ -43,20 +43,22 @@ class ModelKindConfigTest {
 
   @Test
   void shouldRefuseUnknownModelKindNamingKeyAndValue() {
-    assertThatThrownBy(() -> parse("surprisal.model.kind=vae"))
+    assertThatThrownBy(() -> parse("surprisal.model.kind=gan"))
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessage("surprisal.model.kind must be mixture or binary-latent, got vae");
+        .hasMessage("surprisal.model.kind must be one of mixture, binary-latent, vae, got gan");
   }
 
   @Test
-  void shouldRefuseLatentBitsAboveTheEnumerationLimit() {
-    assertThatThrownBy(
-            () -> parse("surprisal.binary-latent.latent-bits=14",
-                "surprisal.binary-latent.enumeration-limit=12"))
+  void shouldAcceptLatentBitsAboveTheEnumerationLimitForSampledTraining() {
+    DetectorConfig config = parse("surprisal.model.kind=binary-latent",
+        "surprisal.binary-latent.latent-bits=14", "surprisal.binary-latent.enumeration-limit=12");
+    assertThat(config.binaryLatent().latentBits()).isEqualTo(14);
+  }
+
+  @Test
+  void shouldRefuseLatentBitsThatDoNotFitALongCode() {
+    assertThatThrownBy(() -> parse("surprisal.binary-latent.latent-bits=63"))
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessage(
-            "surprisal.binary-latent.latent-bits must be in 1..surprisal.binary-latent"
-                + ".enumeration-limit (12): larger codes need importance-weighted training, not yet"
-                + " available, got 14");
+        .hasMessage("surprisal.binary-latent.latent-bits must be in 1..62, got 63");
   }
 }

@@ -66,7 +66,7 @@ class TrainerFailureTest {
     TrainingPipeline pipeline = new TrainingPipeline(counting, new Calibrator(0.01, 6),
         new AcceptanceGate(1.0), 0.3, 1, Clock.systemUTC());
     trainer = new TrainerProcessor(
-        DetectorTopology.WINDOW_STORE, config, pipeline, registry, observer);
+        DetectorTopology.WINDOW_STORE, null, config, pipeline, registry, observer);
     trainer.init(context);
     punctuator = context.scheduledPunctuators().get(0).getPunctuator();
     feed(500);

@@ -1,0 +1,77 @@
+package io.surprisal.bench.jmh;
+
+import io.surprisal.event.BitVector;
+import io.surprisal.model.BinaryInputMlp;
+import io.surprisal.model.BinaryLatentModel;
+import io.surprisal.model.Scored;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The binary-latent model's per-event kernel at L = 784 above its enumeration limit, where log p(x)
+ * is an importance-sampling estimate over S codes drawn from the inference network: S = 1 and 16.
+ * K = 16 latent bits with an enumeration limit of 12, H = 32 (the default hidden width); seeded
+ * random weights, since the cost does not depend on their values.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class BinaryLatentScoringBenchmark {
+  private static final int DIMENSION = 784;
+  private static final int LATENT = 16;
+  private static final int HIDDEN = 32;
+  private static final int ENUMERATION_LIMIT = 12;
+  private static final int INPUTS = 256;
+
+  @Param({"1", "16"})
+  int samples;
+
+  @Param({"sparse", "dense"})
+  String input;
+
+  private BinaryLatentModel model;
+  private BitVector[] events;
+  private int next;
+
+  @Setup
+  public void setUp() {
+    Random random = new Random(3L);
+    BinaryInputMlp decoder = BinaryInputMlp.of(LATENT, HIDDEN, DIMENSION,
+        gaussian(LATENT * HIDDEN, 1.0, random), gaussian(HIDDEN, 0.5, random),
+        gaussian(HIDDEN * DIMENSION, 1.0 / Math.sqrt(HIDDEN), random),
+        gaussian(DIMENSION, 1.0, random));
+    BinaryInputMlp encoder = BinaryInputMlp.of(DIMENSION, HIDDEN, LATENT,
+        gaussian(DIMENSION * HIDDEN, 0.05, random), gaussian(HIDDEN, 0.5, random),
+        gaussian(HIDDEN * LATENT, 1.0 / Math.sqrt(HIDDEN), random), gaussian(LATENT, 1.0, random));
+    model = BinaryLatentModel.of(gaussian(LATENT, 1.0, random), decoder, encoder,
+        ENUMERATION_LIMIT, samples);
+    events = Inputs.random(INPUTS, DIMENSION, input.equals("dense") ? 0.5 : 0.05, 4L);
+  }
+
+  @Benchmark
+  public Scored score() {
+    BitVector x = events[next];
+    next = (next + 1) % INPUTS;
+    return model.score(x);
+  }
+
+  private static double[] gaussian(int count, double scale, Random random) {
+    double[] values = new double[count];
+    for (int i = 0; i < count; i++) values[i] = random.nextGaussian() * scale;
+    return values;
+  }
+}

@@ -1,0 +1,19 @@
+package io.surprisal.model;
+
+/** Checks on parameter arrays shared by the networks' factories. */
+final class Arrays2 {
+  private Arrays2() {}
+
+  /** @throws IllegalArgumentException naming the array when its size or a value is wrong */
+  static void requireFinite(String name, double[] values, long expected) {
+    if (values.length != expected) {
+      throw new IllegalArgumentException(
+          name + " must hold " + expected + " values, got " + values.length);
+    }
+    for (int i = 0; i < values.length; i++) {
+      if (!Double.isFinite(values[i])) {
+        throw new IllegalArgumentException(name + "[" + i + "] must be finite, got " + values[i]);
+      }
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package io.surprisal.regime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surprisal.event.BitVector;
+import io.surprisal.event.RegimeShift;
+import io.surprisal.generate.SyntheticMixtures;
+import io.surprisal.model.BernoulliMixture;
+import io.surprisal.model.Calibration;
+import io.surprisal.model.PublishedModel;
+import io.surprisal.train.Calibrator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The regime-shift detector on a real model and a real calibration: the live model is a mixture,
+ * its holdout is drawn from it, and traffic either stays with it or moves to a regime it has never
+ * seen.
+ */
+class RegimeMonitorTest {
+  private static final int DIMENSION = 64;
+  private final BernoulliMixture regime = SyntheticMixtures.separated(4, DIMENSION, 11);
+  private final PublishedModel live = calibrated(regime, 5_000, 12);
+
+  @Test
+  void shouldRaiseFalseAlarmsAtTheConfiguredRateOnUnchangedTraffic() {
+    double meanRunLength = 400;
+    RegimeMonitor monitor = new RegimeMonitor(1.0, meanRunLength, 3, null);
+    SplittableRandom random = new SplittableRandom(21);
+    List<Long> runLengths = new ArrayList<>();
+    long run = 0;
+    while (runLengths.size() < 600) {
+      run++;
+      if (monitor.observe(live, regime.sample(random), run) != null) {
+        runLengths.add(run);
+        run = 0;
+        monitor.rearm();
+      }
+    }
+    double mean = runLengths.stream().mapToLong(Long::longValue).average().orElseThrow();
+    double variance = runLengths.stream().mapToDouble(r -> (r - mean) * (r - mean)).sum()
+        / (runLengths.size() - 1);
+    double standardError = Math.sqrt(variance / runLengths.size());
+    System.out.printf("No change: %d false alarms, mean run length %.1f samples (target %.0f,"
+        + " standard error %.1f)%n", runLengths.size(), mean, meanRunLength, standardError);
+    // Within the 99.7% confidence interval of the realized mean run length.
+    assertThat(Math.abs(mean - meanRunLength)).isLessThan(3 * standardError);
+  }
+
+  @Test
+  void shouldFireWithinTenSamplesOfAMoveToANeverSeenRegime() {
+    BernoulliMixture unseen = SyntheticMixtures.separated(4, DIMENSION, 99);
+    SplittableRandom random = new SplittableRandom(5);
+    List<Long> delays = new ArrayList<>();
+    int falseAlarms = 0;
+    for (int trial = 0; trial < 20; trial++) {
+      // ARL0 of 100,000 samples: the default at a sample rate of 0.1. Over 20 × 2,000 unchanged
+      // samples about 0.4 false alarms are expected; they are counted and the detector re-armed.
+      RegimeMonitor monitor = new RegimeMonitor(1.0, 100_000, trial, null);
+      long changeAt = 2_000;
+      RegimeShift shift = null;
+      long t = 0;
+      while (shift == null && t < 10_000) {
+        t++;
+        BitVector x = t < changeAt ? regime.sample(random) : unseen.sample(random);
+        shift = monitor.observe(live, x, t);
+        if (shift != null && shift.detectedAt() < changeAt) {
+          falseAlarms++;
+          shift = null;
+          monitor.rearm();
+        }
+      }
+      assertThat(shift).as("trial %d fired", trial).isNotNull();
+      // The run may start a little before the change while C drifts above 0 on noise.
+      assertThat(shift.changePointAt()).isBetween(changeAt - 50, changeAt);
+      assertThat(shift.magnitude()).as("mean surprise over the run, early noise included").isGreaterThan(0.5);
+      assertThat(shift.modelVersion()).isEqualTo(live.version());
+      delays.add(shift.detectedAt() - changeAt);
+    }
+    assertThat(falseAlarms).isLessThanOrEqualTo(3);
+    System.out.println("Delays after a move to an unseen regime (samples): " + delays);
+    assertThat(delays).allSatisfy(d -> assertThat(d).isLessThan(10));
+  }
+
+  @Test
+  void shouldNameTheLatentStatesWhoseShareMoved() {
+    // The change: traffic keeps to the model's component 0 alone, and is made less probable by
+    // flipping bits of it, so the log-likelihood moves and so does the occupancy.
+    SplittableRandom random = new SplittableRandom(8);
+    RegimeMonitor monitor = new RegimeMonitor(1.0, 100_000, 1, null);
+    RegimeShift shift = null;
+    for (long t = 1; shift == null && t < 20_000; t++) {
+      BitVector x = t < 3_000 ? regime.sample(random) : noisy(componentDraw(0, random), 6, random);
+      shift = monitor.observe(live, x, t);
+    }
+    assertThat(shift).isNotNull();
+    RegimeShift.LatentShift top = shift.latentShifts().get(0);
+    assertThat(top.state()).isEqualTo("0");
+    assertThat(top.after()).isGreaterThan(top.before());
+  }
+
+  @Test
+  void shouldContinueFromASavedStateAndStartOverForANewModel() {
+    SplittableRandom random = new SplittableRandom(2);
+    RegimeMonitor monitor = new RegimeMonitor(1.0, 100_000, 1, null);
+    BernoulliMixture unseen = SyntheticMixtures.separated(4, DIMENSION, 98);
+    for (int t = 0; t < 500; t++) monitor.observe(live, regime.sample(random), t);
+    monitor.observe(live, unseen.sample(random), 501);
+    CusumState saved = CusumState.decode(monitor.state().encode());
+    assertThat(saved).isEqualTo(monitor.state());
+
+    RegimeMonitor restored = new RegimeMonitor(1.0, 100_000, 1, saved);
+    assertThat(restored.statistic()).isEqualTo(monitor.statistic()).isGreaterThan(0);
+    restored.observe(live.withVersion(live.version() + 1), regime.sample(random), 502);
+    assertThat(restored.state().modelVersion()).isEqualTo(live.version() + 1);
+  }
+
+  private BitVector componentDraw(int component, SplittableRandom random) {
+    int[] bits = new int[DIMENSION];
+    for (int d = 0; d < DIMENSION; d++) bits[d] = random.nextDouble() < regime.theta(component, d) ? 1 : 0;
+    return BitVector.ofDense(bits);
+  }
+
+  private static BitVector noisy(BitVector x, int flips, SplittableRandom random) {
+    int[] bits = new int[x.dimension()];
+    for (int i = 0; i < x.activeCount(); i++) bits[x.activeIndex(i)] = 1;
+    for (int f = 0; f < flips; f++) {
+      int d = random.nextInt(bits.length);
+      bits[d] = 1 - bits[d];
+    }
+    return BitVector.ofDense(bits);
+  }
+
+  static PublishedModel calibrated(BernoulliMixture model, int holdoutSize, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    double[] holdout = new double[holdoutSize];
+    for (int i = 0; i < holdoutSize; i++) holdout[i] = model.logLikelihood(model.sample(random));
+    Calibration calibration = new Calibrator(0.01, 6).calibrate(holdout);
+    return new PublishedModel(1, 0, holdoutSize, java.util.Arrays.stream(holdout).average().orElseThrow(),
+        calibration, model);
+  }
+}
