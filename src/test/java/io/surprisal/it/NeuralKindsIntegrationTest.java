@@ -14,26 +14,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * surprisal.model.kind=binary-latent on the in-process broker: the unchanged detector fits the
- * binary-latent model off-thread, publishes it through the models topic (codec kind 2), replaces it
- * with a refit while scoring goes on, and alerts on injected coin-flip events.
+ * The neural kinds on the in-process broker (surprisal.model.kind=binary-latent or vae): the
+ * unchanged detector fits the model off-thread, publishes it through the models topic (codec kinds
+ * 2 and 3), replaces it with a refit while scoring goes on, and alerts on injected coin-flip events.
+ * The traffic comes from a binary-latent model with 4 latent bits over 64 observed ones.
  */
-class BinaryLatentIntegrationTest {
+class NeuralKindsIntegrationTest {
   private static final int EVENTS = 12_000;
 
-  @Test
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"binary-latent", "vae"})
   @Timeout(240)
-  void shouldFitPublishAndHotSwapBinaryLatentModelsWhileScoring(@TempDir Path state)
+  void shouldFitPublishAndHotSwapModelsOfTheKindWhileScoring(String kind, @TempDir Path state)
       throws Exception {
     try (TestBroker broker = TestBroker.embedded()) {
       Properties properties = DetectorConfigParser.properties(
           "bootstrap.servers=" + broker.bootstrapServers(),
-          "application.id=surprisal-binary-latent-it",
+          "application.id=surprisal-" + kind + "-it",
           "state.dir=" + Files.createDirectories(state.resolve("streams")),
           "surprisal.feature.dimension=64",
           "surprisal.sample.rate=1.0",
@@ -41,10 +44,13 @@ class BinaryLatentIntegrationTest {
           "surprisal.holdout.fraction=0.5",
           "surprisal.retrain.interval=3s",
           "surprisal.trainer.check-interval=200ms",
-          "surprisal.model.kind=binary-latent",
+          "surprisal.model.kind=" + kind,
           "surprisal.binary-latent.latent-bits=4",
           "surprisal.binary-latent.hidden-width=16",
-          "surprisal.binary-latent.max-epochs=15");
+          "surprisal.binary-latent.max-epochs=15",
+          "surprisal.vae.latent-dimension=4",
+          "surprisal.vae.hidden-width=32",
+          "surprisal.vae.max-epochs=15");
       DetectorConfig config = DetectorConfigParser.parse(properties);
       try (TopicAdmin admin = new TopicAdmin(broker.bootstrapServers())) {
         DetectorTopics.ensure(admin, config.topics(), 3, (short) 1);
@@ -57,10 +63,10 @@ class BinaryLatentIntegrationTest {
         detector.start(Duration.ofSeconds(60));
         summary = RetrainingTraffic.run(
             detector, config, broker.bootstrapServers(), generator, EVENTS);
-        assertThat(detector.registry().current().model().kind()).isEqualTo("binary-latent");
+        assertThat(detector.registry().current().model().kind()).isEqualTo(kind);
       }
 
-      System.out.println("Binary-latent integration summary: " + summary);
+      System.out.println(kind + " integration summary: " + summary);
       assertThat(summary.events() + summary.unscoredEvents()).isEqualTo(EVENTS);
       assertThat(summary.modelVersions()).isGreaterThanOrEqualTo(2);
       assertThat(summary.injectedAnomalies()).isGreaterThan(10);
