@@ -48,24 +48,12 @@ public final class BinaryInputMlp {
               + hidden + ", " + outputs);
     }
     int secondInputs = hidden == 0 ? inputs : hidden;
-    requireFinite("w1", w1, (long) inputs * hidden);
-    requireFinite("b1", b1, hidden);
-    requireFinite("w2", w2, (long) secondInputs * outputs);
-    requireFinite("b2", b2, outputs);
+    Arrays2.requireFinite("w1", w1, (long) inputs * hidden);
+    Arrays2.requireFinite("b1", b1, hidden);
+    Arrays2.requireFinite("w2", w2, (long) secondInputs * outputs);
+    Arrays2.requireFinite("b2", b2, outputs);
     return new BinaryInputMlp(
         inputs, hidden, outputs, w1.clone(), b1.clone(), w2.clone(), b2.clone());
-  }
-
-  private static void requireFinite(String name, double[] values, long expected) {
-    if (values.length != expected) {
-      throw new IllegalArgumentException(
-          name + " must hold " + expected + " values, got " + values.length);
-    }
-    for (int i = 0; i < values.length; i++) {
-      if (!Double.isFinite(values[i])) {
-        throw new IllegalArgumentException(name + "[" + i + "] must be finite, got " + values[i]);
-      }
-    }
   }
 
   public int inputs() {

@@ -59,7 +59,8 @@ final class RegimeTracking {
     }
     CusumState state = monitor.state();
     if (state != null) store.put(DETECTOR_KEY, state.encode());
-    store.put(PENDING_KEY, ByteBuffer.allocate(Long.BYTES).putLong(postChangeSamples).array());
+    // Only a pending refit's count moves with the samples; "none pending" was stored when it began.
+    if (postChangeSamples != NONE) savePending();
     return shift;
   }
 
@@ -83,7 +84,11 @@ final class RegimeTracking {
     if (!published) monitor.rearm();
     CusumState state = monitor.state();
     if (state != null) store.put(DETECTOR_KEY, state.encode());
-    store.put(PENDING_KEY, ByteBuffer.allocate(Long.BYTES).putLong(NONE).array());
+    savePending();
+  }
+
+  private void savePending() {
+    store.put(PENDING_KEY, ByteBuffer.allocate(Long.BYTES).putLong(postChangeSamples).array());
   }
 
   double statistic() {
