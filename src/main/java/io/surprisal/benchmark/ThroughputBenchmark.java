@@ -7,6 +7,8 @@ import io.surprisal.generate.SyntheticMixtures;
 import io.surprisal.kafka.DetectorTopics;
 import io.surprisal.kafka.TopicAdmin;
 import io.surprisal.model.BernoulliMixture;
+import io.surprisal.model.BinaryLatentModel;
+import io.surprisal.model.VaeModel;
 import io.surprisal.model.ModelCodec;
 import io.surprisal.model.PublishedModel;
 import io.surprisal.stream.DetectorConfig;
@@ -15,6 +17,8 @@ import io.surprisal.stream.DetectorService;
 import io.surprisal.train.AcceptanceGate;
 import io.surprisal.train.BernoulliMixtureTrainer;
 import io.surprisal.train.Calibrator;
+import io.surprisal.train.ModelTrainer;
+import io.surprisal.train.ModelTrainers;
 import io.surprisal.train.TrainingPipeline;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -56,15 +60,26 @@ public final class ThroughputBenchmark {
   private static final Logger log = LoggerFactory.getLogger(ThroughputBenchmark.class);
   private static final String EVENTS = "bench-events";
   private static final String MODELS = "bench-models";
+  private static final String LATENCY_EVENTS = "bench-latency-events";
+  /** Rows the neural kinds are fitted on, and their epochs: the rounds time scoring, not fit. */
+  private static final int NEURAL_FIT_ROWS = 5_000;
+  private static final int NEURAL_FIT_EPOCHS = 3;
 
   /**
    * What to measure.
    *
+   * @param model the kind the detector scores with: mixture, binary-latent or vae
+   * @param scoringSamples S, importance samples per score of the neural kinds (16 latent bits for
+   *     binary-latent, above its enumeration limit of 12, so that it samples)
    * @param streams Kafka Streams and client settings given to every topology alike (the detector's
    *     own defaults apply to the pass-throughs too, see {@link #streamsProperties})
+   * @param latencySeconds length of the latency run after the rounds; 0 skips it
+   * @param latencyRate events/s offered in the latency run; 0 means a quarter of the detector's
+   *     median rate in the rounds
    */
   public record Settings(int events, int dimension, int components, int partitions, int rounds,
-      int warmupRounds, String processingGuarantee, long seed, Map<String, String> streams) {
+      int warmupRounds, String processingGuarantee, long seed, Map<String, String> streams,
+      String model, int scoringSamples, int latencySeconds, int latencyRate) {
     public Settings {
       streams = Map.copyOf(streams);
     }
@@ -74,7 +89,7 @@ public final class ThroughputBenchmark {
   public record Result(Settings settings, String model, List<Double> passThroughEventsPerSecond,
       List<Double> jsonPassThroughEventsPerSecond, List<Double> detectorEventsPerSecond,
       double medianPassThrough, double medianJsonPassThrough, double medianDetector,
-      double medianRatio, double medianRatioToJsonPassThrough) {}
+      double medianRatio, double medianRatioToJsonPassThrough, LatencyBenchmark.Result latency) {}
 
   private final String bootstrap;
   private final Path stateRoot;
@@ -94,7 +109,7 @@ public final class ThroughputBenchmark {
     BernoulliMixture truth =
         SyntheticMixtures.separated(settings.components(), settings.dimension(), 0.02, 0.1,
             settings.seed());
-    PublishedModel model = fit(truth, settings.seed());
+    PublishedModel model = fit(truth, settings);
     log.info("Benchmark model: {}", model.model());
     produce(models, "model", ModelCodec.encode(model));
     log.info("Producing {} events to {}", settings.events(), events);
@@ -119,9 +134,38 @@ public final class ThroughputBenchmark {
     double medianPass = median(passThrough);
     double medianJson = median(jsonPassThrough);
     double medianDetector = median(detector);
+    LatencyBenchmark.Result latency = settings.latencySeconds() > 0
+        ? latency(truth, settings, medianDetector) : null;
     return new Result(settings, model.model().toString(), passThrough, jsonPassThrough, detector,
         medianPass, medianJson, medianDetector, medianDetector / medianPass,
-        medianDetector / medianJson);
+        medianDetector / medianJson, latency);
+  }
+
+  /**
+   * The latency run: the same detector and model, fed at a fixed rate below its capacity, with a
+   * window that fills within about 15 s and refits every 20 s, so the run holds steady stretches
+   * and retrains.
+   */
+  private LatencyBenchmark.Result latency(BernoulliMixture truth, Settings settings,
+      double medianDetector) throws Exception {
+    int rate = settings.latencyRate() > 0
+        ? settings.latencyRate() : (int) Math.max(100, Math.round(medianDetector / 4));
+    String applicationId = "bench-latency-" + System.nanoTime();
+    Properties p = detectorProperties(applicationId, LATENCY_EVENTS, settings);
+    double sampleRate = 0.1;
+    int firstFit = (int) Math.max(200, rate * sampleRate * 15);
+    p.setProperty("surprisal.sample.rate", String.valueOf(sampleRate));
+    p.setProperty("surprisal.min.training.size", String.valueOf(firstFit));
+    p.setProperty("surprisal.window.size", String.valueOf(2 * firstFit));
+    p.setProperty("surprisal.retrain.interval", "20s");
+    // The early refit after a regime shift may not ask for more samples than the window holds.
+    p.setProperty("surprisal.regime.refit-samples", String.valueOf(firstFit));
+    log.info("Latency run: {} events/s for {} s, first fit at {} samples", rate,
+        settings.latencySeconds(), firstFit);
+    EventGenerator generator =
+        new EventGenerator(truth, 0.005, settings.seed() + 2, "latency-");
+    return new LatencyBenchmark(bootstrap)
+        .run(p, settings.partitions(), generator, rate, settings.latencySeconds());
   }
 
   private interface StreamsFactory {
@@ -161,7 +205,7 @@ public final class ThroughputBenchmark {
     }
     Properties p = streamsProperties(applicationId, settings);
     // The detector's own Streams defaults, so that only the topology differs between them.
-    DetectorConfigParser.parse(detectorProperties(applicationId, settings)).kafka()
+    DetectorConfigParser.parse(detectorProperties(applicationId, EVENTS, settings)).kafka()
         .forEach((key, value) -> p.putIfAbsent(key, value));
     p.setProperty("application.id", applicationId);
     p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG,
@@ -179,7 +223,8 @@ public final class ThroughputBenchmark {
   }
 
   private AutoCloseable detectorStreams(String applicationId, Settings settings) {
-    DetectorConfig config = DetectorConfigParser.parse(detectorProperties(applicationId, settings));
+    DetectorConfig config =
+        DetectorConfigParser.parse(detectorProperties(applicationId, EVENTS, settings));
     try (TopicAdmin admin = new TopicAdmin(bootstrap)) {
       // All of the detector's topics, with the layout its topology relies on.
       DetectorTopics.ensure(admin, config.topics(), settings.partitions(), (short) 1);
@@ -192,10 +237,11 @@ public final class ThroughputBenchmark {
     return detector;
   }
 
-  private Properties detectorProperties(String applicationId, Settings settings) {
+  private Properties detectorProperties(String applicationId, String events, Settings settings) {
     Properties p = streamsProperties(applicationId, settings);
     p.setProperty("surprisal.feature.dimension", String.valueOf(settings.dimension()));
-    p.setProperty("surprisal.topic.events", EVENTS);
+    modelProperties(settings).forEach(p::setProperty);
+    p.setProperty("surprisal.topic.events", events);
     p.setProperty("surprisal.topic.models", MODELS);
     p.setProperty("surprisal.topic.alerts", "bench-alerts-" + applicationId);
     p.setProperty("surprisal.topic.scores", "bench-scores-" + applicationId);
@@ -242,13 +288,46 @@ public final class ThroughputBenchmark {
     throw new IllegalStateException(group + " did not commit " + total + " offsets in time");
   }
 
-  private PublishedModel fit(BernoulliMixture truth, long seed) {
-    Random random = new Random(seed);
+  /**
+   * The model kind and, for the neural kinds, a small fit: the rounds time scoring, whose cost
+   * depends on the shapes (L, K or D, H, S) and not on how well the weights are trained.
+   */
+  private static Map<String, String> modelProperties(Settings settings) {
+    String s = String.valueOf(settings.scoringSamples());
+    String epochs = String.valueOf(NEURAL_FIT_EPOCHS);
+    return switch (settings.model()) {
+      case BinaryLatentModel.KIND -> Map.of("surprisal.model.kind", BinaryLatentModel.KIND,
+          "surprisal.binary-latent.latent-bits", "16",
+          "surprisal.binary-latent.enumeration-limit", "12",
+          "surprisal.binary-latent.scoring-samples", s,
+          "surprisal.binary-latent.max-epochs", epochs);
+      case VaeModel.KIND -> Map.of("surprisal.model.kind", VaeModel.KIND,
+          "surprisal.vae.latent-dimension", "16",
+          "surprisal.vae.scoring-samples", s,
+          "surprisal.vae.max-epochs", epochs);
+      default -> Map.of("surprisal.model.kind", settings.model());
+    };
+  }
+
+  private PublishedModel fit(BernoulliMixture truth, Settings settings) {
+    Random random = new Random(settings.seed());
+    boolean mixture = settings.model().equals(BernoulliMixture.KIND);
     List<BitVector> window = new ArrayList<>();
-    for (int i = 0; i < 20_000; i++) window.add(truth.sample(random));
-    TrainingPipeline pipeline = new TrainingPipeline(
-        new BernoulliMixtureTrainer(BernoulliMixtureTrainer.Settings.defaults()),
-        new Calibrator(0.001, 6), new AcceptanceGate(1.0), 0.2, seed, Clock.systemUTC());
+    for (int i = 0; i < (mixture ? 20_000 : NEURAL_FIT_ROWS); i++) window.add(truth.sample(random));
+    ModelTrainer trainer;
+    if (mixture) {
+      trainer = new BernoulliMixtureTrainer(BernoulliMixtureTrainer.Settings.defaults());
+    } else {
+      Properties p = new Properties();
+      p.setProperty("bootstrap.servers", bootstrap);
+      p.setProperty("surprisal.feature.dimension", String.valueOf(settings.dimension()));
+      modelProperties(settings).forEach(p::setProperty);
+      DetectorConfig config = DetectorConfigParser.parse(p);
+      trainer = ModelTrainers.create(
+          config.modelKind(), config.mixture(), config.binaryLatent(), config.vae());
+    }
+    TrainingPipeline pipeline = new TrainingPipeline(trainer, new Calibrator(0.001, 6),
+        new AcceptanceGate(1.0), 0.2, settings.seed(), Clock.systemUTC());
     return pipeline.run(window, null, 1).published();
   }
 

@@ -56,13 +56,35 @@ final class BenchThroughputCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--model", paramLabel = "KIND", defaultValue = "mixture",
+      description = "The kind the detector scores with: mixture, binary-latent (16 latent bits, "
+          + "sampled) or vae (D = 16); the neural kinds are fitted briefly, since the cost of a "
+          + "score depends on their shape, not their training (default: ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--scoring-samples", paramLabel = "S", defaultValue = "16",
+      description = "Importance samples per score of the neural kinds (default: ${DEFAULT-VALUE}).")
+  int scoringSamples;
+
+  @Option(names = "--latency-seconds", paramLabel = "N", defaultValue = "0",
+      description = "After the rounds, offer events at a fixed rate for N seconds with a window "
+          + "that refits during the run, and report p50/p99 event latency (send to committed "
+          + "score) in steady state and during a retrain; 0 skips it (default: ${DEFAULT-VALUE}).")
+  int latencySeconds;
+
+  @Option(names = "--latency-rate", paramLabel = "EVENTS_PER_S", defaultValue = "0",
+      description = "Events/s offered in the latency run; 0 means a quarter of the detector's "
+          + "median rate in the rounds (default: ${DEFAULT-VALUE}).")
+  int latencyRate;
+
   @Override
   public Integer call() throws Exception {
     Path state = Files.createTempDirectory("surprisal-bench-");
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       ThroughputBenchmark.Result result = new ThroughputBenchmark(broker.bootstrapServers(), state)
           .run(new ThroughputBenchmark.Settings(events, dimension, components, partitions, rounds,
-              warmupRounds, processingGuarantee, seed, streams));
+              warmupRounds, processingGuarantee, seed, streams, model, scoringSamples,
+              latencySeconds, latencyRate));
       System.out.println(new String(MessageJson.write(result), StandardCharsets.UTF_8));
     }
     return 0;

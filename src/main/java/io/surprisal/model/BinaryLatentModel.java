@@ -96,7 +96,7 @@ public final class BinaryLatentModel implements DensityModel {
       decoder.forward(active, count, scratch, logits);
       double b = logPrior(active, count);
       for (int d = 0; d < dimension; d++) {
-        b -= softplus(logits[d]);
+        b -= Logistic.softplus(logits[d]);
         bitLogOdds[d * codes + c] = logits[d];
       }
       bias[c] = b;
@@ -211,8 +211,8 @@ public final class BinaryLatentModel implements DensityModel {
         if (posterior[c] == 0) continue;
         for (int d = 0; d < dimension; d++) {
           double a = kernel.logOdds(c, d);
-          meanOn[d] += posterior[c] * sigmoid(a);
-          meanOff[d] += posterior[c] * sigmoid(-a);
+          meanOn[d] += posterior[c] * Logistic.sigmoid(a);
+          meanOff[d] += posterior[c] * Logistic.sigmoid(-a);
         }
       }
     } else {
@@ -234,19 +234,22 @@ public final class BinaryLatentModel implements DensityModel {
     int[] active = new int[latent];
     int count = 0;
     for (int j = 0; j < latent; j++) {
-      if (random.nextDouble() < sigmoid(priorLogOdds[j])) active[count++] = j;
+      if (random.nextDouble() < Logistic.sigmoid(priorLogOdds[j])) active[count++] = j;
     }
     double[] logits = new double[dimension()];
     decoder.forward(active, count, new double[decoder.hidden()], logits);
     int[] bits = new int[logits.length];
-    for (int d = 0; d < bits.length; d++) bits[d] = random.nextDouble() < sigmoid(logits[d]) ? 1 : 0;
+    for (int d = 0; d < bits.length; d++) {
+      bits[d] = random.nextDouble() < Logistic.sigmoid(logits[d]) ? 1 : 0;
+    }
     return BitVector.ofDense(bits);
   }
 
   /** log p(z) for the code whose set bits are active[0..count). */
   double logPrior(int[] active, int count) {
     double logP = 0;
-    for (int j = 0; j < priorLogOdds.length; j++) logP -= softplus(priorLogOdds[j]); // Σ log(1−ρ)
+    // Σ_j log(1−ρ_j)
+    for (int j = 0; j < priorLogOdds.length; j++) logP -= Logistic.softplus(priorLogOdds[j]);
     for (int i = 0; i < count; i++) logP += priorLogOdds[active[i]]; // log ρ − log(1−ρ)
     return logP;
   }
@@ -262,15 +265,6 @@ public final class BinaryLatentModel implements DensityModel {
       if (((code >> j) & 1) != 0) active[count++] = j;
     }
     return count;
-  }
-
-  /** log(1 + e^a), without overflow. */
-  static double softplus(double a) {
-    return a > 0 ? a + Math.log1p(Math.exp(-a)) : Math.log1p(Math.exp(a));
-  }
-
-  static double sigmoid(double a) {
-    return a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a));
   }
 
   private void requireDimension(BitVector x) {

@@ -47,16 +47,16 @@ final class ImportanceSamples {
       double logQ = 0;
       for (int j = 0; j < latent; j++) {
         double l = proposal[j];
-        if (random.nextDouble() < BinaryLatentModel.sigmoid(l)) {
+        if (random.nextDouble() < Logistic.sigmoid(l)) {
           active[count++] = j;
-          logQ -= BinaryLatentModel.softplus(-l);
+          logQ -= Logistic.softplus(-l);
         } else {
-          logQ -= BinaryLatentModel.softplus(l);
+          logQ -= Logistic.softplus(l);
         }
       }
       decoder.forward(active, count, scratch, out);
       double logJoint = model.logPrior(active, count);
-      for (int d = 0; d < dimension; d++) logJoint -= BinaryLatentModel.softplus(out[d]);
+      logJoint -= Logistic.sumSoftplus(out, dimension);
       for (int i = 0, n = x.activeCount(); i < n; i++) logJoint += out[x.activeIndex(i)];
       logWeights[s] = logJoint - logQ;
       if (logJoint > bestLogJoint) {
@@ -93,8 +93,8 @@ final class ImportanceSamples {
       double w = Math.exp(logWeights[s] - logTotal);
       for (int d = 0; d < dimension; d++) {
         double a = logits[s * dimension + d];
-        meanOn[d] += w * BinaryLatentModel.sigmoid(a);
-        meanOff[d] += w * BinaryLatentModel.sigmoid(-a);
+        meanOn[d] += w * Logistic.sigmoid(a);
+        meanOff[d] += w * Logistic.sigmoid(-a);
       }
     }
   }

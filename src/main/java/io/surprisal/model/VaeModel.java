@@ -140,19 +140,9 @@ public final class VaeModel implements DensityModel {
 
   /** log p(x|z) = Σ_{x_d=1} a_d − Σ_d softplus(a_d), a the decoder's log-odds. */
   private static double logBernoulli(BitVector x, double[] logits) {
-    double logP = 0;
-    for (double a : logits) logP -= softplus(a);
+    double logP = -Logistic.sumSoftplus(logits, logits.length);
     for (int i = 0, n = x.activeCount(); i < n; i++) logP += logits[x.activeIndex(i)];
     return logP;
-  }
-
-  /**
-   * log(1 + e^a) as max(a, 0) + log(1 + e^−|a|), the L transcendental calls each sample costs.
-   * Math.log is a JIT intrinsic where Math.log1p is not; where e^−|a| is below 1e-16 the sum rounds
-   * to 1 and the term to 0, an absolute error under 1.2e-16 per bit.
-   */
-  static double softplus(double a) {
-    return Math.max(a, 0) + Math.log(1 + Math.exp(-Math.abs(a)));
   }
 
   /** The encoder's 2D outputs for x: μ then v. */
@@ -183,7 +173,7 @@ public final class VaeModel implements DensityModel {
     for (int d = 0; d < logits.length; d++) {
       boolean set = x.get(d);
       // log σ(a) = −softplus(−a) for a set bit, log σ(−a) = −softplus(a) for a clear one.
-      double logProb = -BinaryLatentModel.softplus(set ? -logits[d] : logits[d]);
+      double logProb = -Logistic.softplus(set ? -logits[d] : logits[d]);
       all.add(new FeatureContribution(d, set ? 1 : 0, logProb));
     }
     all.sort(Comparator.comparingDouble(FeatureContribution::logProb));
@@ -198,7 +188,7 @@ public final class VaeModel implements DensityModel {
     decoder.forward(z, new double[decoder.hidden()], logits);
     int[] bits = new int[logits.length];
     for (int d = 0; d < bits.length; d++) {
-      bits[d] = random.nextDouble() < BinaryLatentModel.sigmoid(logits[d]) ? 1 : 0;
+      bits[d] = random.nextDouble() < Logistic.sigmoid(logits[d]) ? 1 : 0;
     }
     return BitVector.ofDense(bits);
   }

@@ -27,7 +27,7 @@ class VaeModelTest {
       decoder.forward(new double[] {z}, scratch, logits);
       double logP = -0.5 * z * z - 0.5 * Math.log(2 * Math.PI);
       for (int d = 0; d < logits.length; d++) {
-        logP -= BinaryLatentModel.softplus(x.get(d) ? -logits[d] : logits[d]);
+        logP -= Logistic.softplus(x.get(d) ? -logits[d] : logits[d]);
       }
       logTerms[i] = logP + Math.log(step) + (i == 0 || i == points - 1 ? Math.log(0.5) : 0);
     }
@@ -126,7 +126,7 @@ class VaeModelTest {
     int least = 0;
     double leastLogProb = 0;
     for (int d = 0; d < 20; d++) {
-      double p = BinaryLatentModel.sigmoid(logits[d]);
+      double p = Logistic.sigmoid(logits[d]);
       double logProb = Math.log(values[d] == 1 ? p : 1 - p);
       if (logProb < leastLogProb) {
         least = d;

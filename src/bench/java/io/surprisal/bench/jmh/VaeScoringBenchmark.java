@@ -1,0 +1,76 @@
+package io.surprisal.bench.jmh;
+
+import io.surprisal.event.BitVector;
+import io.surprisal.model.BinaryInputMlp;
+import io.surprisal.model.RealInputMlp;
+import io.surprisal.model.Scored;
+import io.surprisal.model.VaeModel;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The VAE's per-event kernel at L = 784: the IWAE estimate with S = 1 and 16 draws from the encoder's
+ * proposal, plus the posterior-mean readout. D = 16 latent dimensions, H = 64 (the default hidden
+ * width); seeded random weights, since the cost does not depend on their values.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class VaeScoringBenchmark {
+  private static final int DIMENSION = 784;
+  private static final int LATENT = 16;
+  private static final int HIDDEN = 64;
+  private static final int INPUTS = 256;
+
+  @Param({"1", "16"})
+  int samples;
+
+  @Param({"sparse", "dense"})
+  String input;
+
+  private VaeModel model;
+  private BitVector[] events;
+  private int next;
+
+  @Setup
+  public void setUp() {
+    Random random = new Random(3L);
+    BinaryInputMlp encoder = BinaryInputMlp.of(DIMENSION, HIDDEN, 2 * LATENT,
+        gaussian(DIMENSION * HIDDEN, 0.05, random), gaussian(HIDDEN, 0.5, random),
+        gaussian(HIDDEN * 2 * LATENT, 0.3 / Math.sqrt(HIDDEN), random),
+        gaussian(2 * LATENT, 0.3, random));
+    RealInputMlp decoder = RealInputMlp.of(LATENT, HIDDEN, DIMENSION,
+        gaussian(LATENT * HIDDEN, 1.0 / Math.sqrt(LATENT), random), gaussian(HIDDEN, 0.5, random),
+        gaussian(HIDDEN * DIMENSION, 1.0 / Math.sqrt(HIDDEN), random),
+        gaussian(DIMENSION, 1.0, random));
+    model = VaeModel.of(encoder, decoder, samples);
+    events = Inputs.random(INPUTS, DIMENSION, input.equals("dense") ? 0.5 : 0.05, 4L);
+  }
+
+  @Benchmark
+  public Scored score() {
+    BitVector x = events[next];
+    next = (next + 1) % INPUTS;
+    return model.score(x);
+  }
+
+  private static double[] gaussian(int count, double scale, Random random) {
+    double[] values = new double[count];
+    for (int i = 0; i < count; i++) values[i] = random.nextGaussian() * scale;
+    return values;
+  }
+}

@@ -1,0 +1,50 @@
+package io.surprisal.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class LogisticTest {
+  /** The textbook form, with log1p for the small tail: the reference the fast forms must match. */
+  private static double reference(double a) {
+    return a > 0 ? a + Math.log1p(Math.exp(-a)) : Math.log1p(Math.exp(a));
+  }
+
+  @Test
+  void softplusMatchesLog1pFormAcrossTheRange() {
+    for (double a = -800; a <= 800; a += 0.37) {
+      assertEquals(reference(a), Logistic.softplus(a), 1e-15 * Math.max(1, Math.abs(a)), "a=" + a);
+    }
+    assertEquals(Math.log(2), Logistic.softplus(0), 1e-16);
+  }
+
+  @Test
+  void sumOfSoftplusEqualsTermByTermSumOverSeveralBlocks() {
+    Random random = new Random(5);
+    // 1,300 values: three blocks of the product, with log-odds as large as trained decoders give.
+    double[] a = new double[1300];
+    for (int d = 0; d < a.length; d++) a[d] = random.nextGaussian() * 8;
+    for (int n : new int[] {0, 1, 511, 512, 513, 784, 1300}) {
+      double expected = 0;
+      for (int d = 0; d < n; d++) expected += reference(a[d]);
+      // Relative: the two sums add the same terms in a different order.
+      assertEquals(expected, Logistic.sumSoftplus(a, n), 1e-14 * Math.max(1, expected), "n=" + n);
+    }
+  }
+
+  @Test
+  void sumOfSoftplusDoesNotOverflowWhenEveryFactorIsTwo() {
+    // a = 0 makes every factor 1 + e^0 = 2, the largest: 1,300 of them would overflow one product.
+    double[] zeros = new double[1300];
+    assertEquals(1300 * Math.log(2), Logistic.sumSoftplus(zeros, zeros.length), 1e-10);
+  }
+
+  @Test
+  void sigmoidIsStableAtBothEnds() {
+    assertEquals(1.0, Logistic.sigmoid(800), 0);
+    assertEquals(0.0, Logistic.sigmoid(-800), 1e-300);
+    assertEquals(0.5, Logistic.sigmoid(0), 0);
+    assertEquals(1 / (1 + Math.exp(-2.5)), Logistic.sigmoid(2.5), 1e-16);
+  }
+}
