@@ -1,5 +1,9 @@
 package io.surprisal.regime;
 
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * The alarm threshold h of a one-sided CUSUM on standard normal increments, C ← max(0, C + s − k),
  * chosen so that on unchanged traffic the mean number of samples between false alarms (the
@@ -9,10 +13,13 @@ package io.surprisal.regime;
  * plus the atom at 0, and the expected time to absorption above h is solved exactly for that
  * chain. A closed form (Siegmund's) is off by a few percent at the run lengths users ask for, which
  * a test of the realized false-alarm rate would see; solving the chain costs a fraction of a second,
- * once per configuration.
+ * once per configuration: the answer is kept, because every trainer task start (restarts,
+ * rebalances, scale-out moves) asks for the same one, on the stream thread that scores.
  */
 public final class CusumThreshold {
   static final int CELLS = 240;
+  /** Thresholds solved so far, by (ARL₀, k); a process has one configuration, tests a handful. */
+  private static final Map<List<Double>, Double> SOLVED = new ConcurrentHashMap<>();
 
   private CusumThreshold() {}
 
@@ -22,6 +29,11 @@ public final class CusumThreshold {
    * @return h such that ARL₀(h) matches meanRunLength to 0.1%
    */
   public static double forMeanRunLength(double meanRunLength, double reference) {
+    return SOLVED.computeIfAbsent(
+        List.of(meanRunLength, reference), key -> solve(meanRunLength, reference));
+  }
+
+  private static double solve(double meanRunLength, double reference) {
     if (!(meanRunLength >= 2)) {
       throw new IllegalArgumentException("meanRunLength must be >= 2 samples, got " + meanRunLength);
     }

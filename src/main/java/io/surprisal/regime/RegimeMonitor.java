@@ -19,6 +19,11 @@ public final class RegimeMonitor {
   private final SplittableRandom tieBreaker;
   private LikelihoodCusum cusum;
 
+  /** Solves (and keeps) the threshold a monitor with these settings uses, ahead of its creation. */
+  public static void prepare(double shift, double meanRunLength) {
+    CusumThreshold.forMeanRunLength(meanRunLength, shift / 2);
+  }
+
   /**
    * @param shift the standardized log-likelihood shift (in holdout standard deviations) to detect
    *     fastest; the CUSUM's reference value is half of it

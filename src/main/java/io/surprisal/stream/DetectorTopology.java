@@ -102,6 +102,7 @@ public final class DetectorTopology {
         .addSink(TrainerProcessor.REGIME_SHIFTS_CHILD, topics.regimeShifts(),
             new StringSerializer(), bytes, "trainer");
     if (config.regime().enabled()) {
+      RegimeTracking.prepare(config);
       // Written with every sample; the cache keeps the changelog to one record per commit.
       topology.addStateStore(
           Stores.keyValueStoreBuilder(

@@ -31,11 +31,23 @@ final class RegimeTracking {
   RegimeTracking(KeyValueStore<String, byte[]> store, DetectorConfig config) {
     this.store = store;
     this.refitSamples = config.regime().refitSamples();
-    this.monitor = new RegimeMonitor(config.regime().shift(),
-        config.regime().meanRunLength() * config.sampleRate(), config.mixture().seed(),
-        savedDetector(store));
+    this.monitor = new RegimeMonitor(config.regime().shift(), samplesBetweenFalseAlarms(config),
+        config.mixture().seed(), savedDetector(store));
     byte[] pending = store.get(PENDING_KEY);
     this.postChangeSamples = pending == null ? NONE : ByteBuffer.wrap(pending).getLong();
+  }
+
+  /**
+   * Solves the detector's threshold for this configuration ahead of the first trainer task, on the
+   * caller's thread: a task start would otherwise solve it on the stream thread that scores.
+   */
+  static void prepare(DetectorConfig config) {
+    RegimeMonitor.prepare(config.regime().shift(), samplesBetweenFalseAlarms(config));
+  }
+
+  /** The mean run length is configured in events; the monitor sees only the sampled ones. */
+  private static double samplesBetweenFalseAlarms(DetectorConfig config) {
+    return config.regime().meanRunLength() * config.sampleRate();
   }
 
   private static CusumState savedDetector(KeyValueStore<String, byte[]> store) {
