@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       OneClassCommand.class,
       FashionLikelihoodCommand.class,
       BenchThroughputCommand.class,
+      BenchEmCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class SurprisalCommand implements Runnable {

@@ -154,7 +154,7 @@ public final class BernoulliMixtureTrainer implements ModelTrainer {
    * θ_k halfway between K distinct random rows and the overall bit means: each component starts near
    * a real pattern, which breaks EM's symmetry far faster than uniform random θ does.
    */
-  private static ExpectationMaximization.Parameters startFromDataPoints(
+  static ExpectationMaximization.Parameters startFromDataPoints(
       INDArray training, int k, Random random) {
     int n = (int) training.rows();
     INDArray means = training.mean(0).reshape(1, training.columns());

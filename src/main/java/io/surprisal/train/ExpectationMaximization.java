@@ -32,18 +32,31 @@ final class ExpectationMaximization {
     int iteration = 0;
     while (iteration < maxIterations) {
       iteration++;
-      try (MemoryWorkspace ignored = TrainingMemory.step("em-iteration")) {
-        Expectation expectation = expect(x, current);
-        mean = expectation.meanLogLikelihood();
-        Parameters next = maximize(x, expectation.responsibilities(), prior);
-        // The new parameters outlive the iteration; the N×K temporaries stay in the workspace.
-        current = new Parameters(next.theta().detach(), next.weights().detach());
-      }
+      Step step = step(x, current, prior);
+      current = step.next();
+      mean = step.meanLogLikelihood();
       if (mean - previous < tolerance) break;
       previous = mean;
     }
     // The loop's mean belongs to the parameters before the last M step; report the final ones.
     return new Fit(current, meanLogLikelihood(x, current), iteration);
+  }
+
+  /**
+   * One iteration's result: the parameters after its M step, and the mean log p(x) at the
+   * parameters it started from (what its E step computed on the way).
+   */
+  record Step(Parameters next, double meanLogLikelihood) {}
+
+  /** One E step and one M step from {@code current}, with no convergence test. */
+  static Step step(INDArray x, Parameters current, double prior) {
+    try (MemoryWorkspace ignored = TrainingMemory.step("em-iteration")) {
+      Expectation expectation = expect(x, current);
+      Parameters next = maximize(x, expectation.responsibilities(), prior);
+      // The new parameters outlive the iteration; the N×K temporaries stay in the workspace.
+      return new Step(new Parameters(next.theta().detach(), next.weights().detach()),
+          expectation.meanLogLikelihood());
+    }
   }
 
   /** Mean log p(x) over the rows of x. */
