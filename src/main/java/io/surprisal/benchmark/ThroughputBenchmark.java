@@ -1,11 +1,14 @@
 package io.surprisal.benchmark;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.surprisal.event.BitVector;
 import io.surprisal.event.EventParser;
 import io.surprisal.generate.EventGenerator;
 import io.surprisal.generate.SyntheticMixtures;
 import io.surprisal.kafka.DetectorTopics;
 import io.surprisal.kafka.TopicAdmin;
+import io.surprisal.metrics.DetectorMetrics;
 import io.surprisal.model.BernoulliMixture;
 import io.surprisal.model.BinaryLatentModel;
 import io.surprisal.model.VaeModel;
@@ -53,8 +56,8 @@ import org.slf4j.LoggerFactory;
  * ratios are the price of detection over Kafka Streams alone and over a JSON pipeline.
  *
  * <p>The detector runs with a pre-trained model already on the models topic and a window that never
- * fills, so each round measures scoring alone: parse, score, a score record per event, alerts, and
- * the sampled copies. The first {@code warmupRounds} rounds of each run but are not counted (JIT).
+ * fills, so each round measures scoring alone: parse, score, a score record per event, alerts, the
+ * sampled copies and the per-event metrics. The first {@code warmupRounds} rounds of each run but are not counted (JIT).
  */
 public final class ThroughputBenchmark {
   private static final Logger log = LoggerFactory.getLogger(ThroughputBenchmark.class);
@@ -229,7 +232,10 @@ public final class ThroughputBenchmark {
       // All of the detector's topics, with the layout its topology relies on.
       DetectorTopics.ensure(admin, config.topics(), settings.partitions(), (short) 1);
     }
-    DetectorService detector = new DetectorService(config);
+    DetectorMetrics metrics = new DetectorMetrics(Clock.systemUTC());
+    // The per-event meters `run` keeps, so that the rounds pay for them as a deployment does.
+    metrics.bindTo(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    DetectorService detector = new DetectorService(config, metrics);
     detector.start(Duration.ofMinutes(2));
     if (detector.registry().current() == null) {
       throw new IllegalStateException("the benchmark model is not live after start");

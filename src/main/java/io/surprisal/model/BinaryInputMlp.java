@@ -5,22 +5,23 @@ package io.surprisal.model;
  * of width H, or out = W2ᵀ·u + b2 when H = 0. Both networks of the {@link BinaryLatentModel} have
  * this shape: the decoder reads a latent code z, the inference network an event x.
  *
- * <p>Every weight matrix is stored input-major (row-major in × out, w[i * out + o]), the layout the
- * trainer's matrices have: a set input bit adds one contiguous row, so a binary input costs
- * nnz(u)·H plus H·out multiply-adds, in plain Java (one ND4J call per event costs more than this
- * whole pass; NOTES-dependencies.md).
+ * <p>Every weight matrix comes and goes input-major (row-major in × out, w[i * out + o]), the layout
+ * the trainer's matrices have, and is held by row ({@link Rows}): a set input bit adds one row, so
+ * a binary input costs nnz(u)·H plus H·out multiply-adds, in plain Java (one ND4J call per event
+ * costs more than this whole pass; NOTES-dependencies.md).
  */
 public final class BinaryInputMlp {
   private final int inputs;
   private final int hidden;
   private final int outputs;
-  private final double[] w1;
+  /** W1 and W2 by input row (see {@link Rows}: the scoring loop runs over whole rows). */
+  private final double[][] w1;
   private final double[] b1;
-  private final double[] w2;
+  private final double[][] w2;
   private final double[] b2;
 
   private BinaryInputMlp(
-      int inputs, int hidden, int outputs, double[] w1, double[] b1, double[] w2, double[] b2) {
+      int inputs, int hidden, int outputs, double[][] w1, double[] b1, double[][] w2, double[] b2) {
     this.inputs = inputs;
     this.hidden = hidden;
     this.outputs = outputs;
@@ -52,8 +53,8 @@ public final class BinaryInputMlp {
     Arrays2.requireFinite("b1", b1, hidden);
     Arrays2.requireFinite("w2", w2, (long) secondInputs * outputs);
     Arrays2.requireFinite("b2", b2, outputs);
-    return new BinaryInputMlp(
-        inputs, hidden, outputs, w1.clone(), b1.clone(), w2.clone(), b2.clone());
+    return new BinaryInputMlp(inputs, hidden, outputs, Rows.of(w1, inputs, hidden), b1.clone(),
+        Rows.of(w2, secondInputs, outputs), b2.clone());
   }
 
   public int inputs() {
@@ -69,7 +70,7 @@ public final class BinaryInputMlp {
   }
 
   public double[] w1() {
-    return w1.clone();
+    return Rows.flatten(w1, hidden);
   }
 
   public double[] b1() {
@@ -77,7 +78,7 @@ public final class BinaryInputMlp {
   }
 
   public double[] w2() {
-    return w2.clone();
+    return Rows.flatten(w2, outputs);
   }
 
   public double[] b2() {
@@ -92,18 +93,11 @@ public final class BinaryInputMlp {
   void forward(int[] active, int count, double[] scratch, double[] out) {
     System.arraycopy(b2, 0, out, 0, outputs);
     if (hidden == 0) {
-      for (int i = 0; i < count; i++) addRow(w2, active[i] * outputs, out, 1.0);
+      for (int i = 0; i < count; i++) Rows.add(out, w2[active[i]]);
       return;
     }
     System.arraycopy(b1, 0, scratch, 0, hidden);
-    for (int i = 0; i < count; i++) {
-      int offset = active[i] * hidden;
-      for (int h = 0; h < hidden; h++) scratch[h] += w1[offset + h];
-    }
-    for (int h = 0; h < hidden; h++) addRow(w2, h * outputs, out, Math.tanh(scratch[h]));
-  }
-
-  private void addRow(double[] weights, int offset, double[] out, double scale) {
-    for (int o = 0; o < outputs; o++) out[o] += scale * weights[offset + o];
+    for (int i = 0; i < count; i++) Rows.add(scratch, w1[active[i]]);
+    for (int h = 0; h < hidden; h++) Rows.addScaled(out, w2[h], Math.tanh(scratch[h]));
   }
 }

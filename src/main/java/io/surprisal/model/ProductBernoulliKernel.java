@@ -15,12 +15,15 @@ import io.surprisal.event.BitVector;
 final class ProductBernoulliKernel {
   private final int components;
   private final int dimension;
-  /** a, bit-major so that one set bit reads C adjacent values: bitLogOdds[d * components + c]. */
-  private final double[] bitLogOdds;
+  /** a by bit: one set bit adds one row of C values, bitLogOdds[d][c] ({@link Rows} says why). */
+  private final double[][] bitLogOdds;
   /** b_c: the log joint of the all-zero vector with component c. */
   private final double[] bias;
 
-  /** Takes ownership of both arrays. */
+  /**
+   * @param bitLogOdds a, bit-major: bitLogOdds[d * components + c]
+   * @param bias b_c; the kernel takes ownership of it
+   */
   ProductBernoulliKernel(int components, int dimension, double[] bitLogOdds, double[] bias) {
     if (bitLogOdds.length != components * dimension || bias.length != components) {
       throw new IllegalArgumentException(
@@ -29,7 +32,7 @@ final class ProductBernoulliKernel {
     }
     this.components = components;
     this.dimension = dimension;
-    this.bitLogOdds = bitLogOdds;
+    this.bitLogOdds = Rows.of(bitLogOdds, dimension, components);
     this.bias = bias;
   }
 
@@ -43,7 +46,7 @@ final class ProductBernoulliKernel {
 
   /** a_cd. */
   double logOdds(int component, int bit) {
-    return bitLogOdds[bit * components + component];
+    return bitLogOdds[bit][component];
   }
 
   /** Fills joint[c] = log p(x, c) and returns log p(x) = log Σ_c exp(joint[c]). */
@@ -53,12 +56,7 @@ final class ProductBernoulliKernel {
           "vector has dimension " + x.dimension() + ", the model expects " + dimension);
     }
     System.arraycopy(bias, 0, joint, 0, components);
-    for (int i = 0, n = x.activeCount(); i < n; i++) {
-      int offset = x.activeIndex(i) * components;
-      for (int c = 0; c < components; c++) {
-        joint[c] += bitLogOdds[offset + c];
-      }
-    }
+    for (int i = 0, n = x.activeCount(); i < n; i++) Rows.add(joint, bitLogOdds[x.activeIndex(i)]);
     return logSumExp(joint);
   }
 

@@ -4,21 +4,22 @@ package io.surprisal.model;
  * A perceptron over real inputs with one tanh hidden layer: out = W2ᵀ·tanh(W1ᵀ·u + b1) + b2. The
  * {@link VaeModel}'s decoder has this shape (a Gaussian code z in, Bernoulli log-odds out).
  *
- * <p>Weights are stored input-major (w[i * out + o]) like {@link BinaryInputMlp}'s and the trainer's
- * matrices. One pass costs D·H + H·L multiply-adds in plain Java: at D = 16, H = 64, L = 784 about
+ * <p>Weights come and go input-major (w[i * out + o]) like {@link BinaryInputMlp}'s and the trainer's
+ * matrices, and are held by row for the scoring loop ({@link Rows}). One pass costs D·H + H·L multiply-adds in plain Java: at D = 16, H = 64, L = 784 about
  * 51,000, far below the per-call overhead of one ND4J product (NOTES-dependencies.md).
  */
 public final class RealInputMlp {
   private final int inputs;
   private final int hidden;
   private final int outputs;
-  private final double[] w1;
+  /** W1 and W2 by input row (see {@link Rows}: the scoring loop runs over whole rows). */
+  private final double[][] w1;
   private final double[] b1;
-  private final double[] w2;
+  private final double[][] w2;
   private final double[] b2;
 
   private RealInputMlp(
-      int inputs, int hidden, int outputs, double[] w1, double[] b1, double[] w2, double[] b2) {
+      int inputs, int hidden, int outputs, double[][] w1, double[] b1, double[][] w2, double[] b2) {
     this.inputs = inputs;
     this.hidden = hidden;
     this.outputs = outputs;
@@ -48,8 +49,8 @@ public final class RealInputMlp {
     Arrays2.requireFinite("b1", b1, hidden);
     Arrays2.requireFinite("w2", w2, (long) hidden * outputs);
     Arrays2.requireFinite("b2", b2, outputs);
-    return new RealInputMlp(
-        inputs, hidden, outputs, w1.clone(), b1.clone(), w2.clone(), b2.clone());
+    return new RealInputMlp(inputs, hidden, outputs, Rows.of(w1, inputs, hidden), b1.clone(),
+        Rows.of(w2, hidden, outputs), b2.clone());
   }
 
   public int inputs() {
@@ -65,7 +66,7 @@ public final class RealInputMlp {
   }
 
   public double[] w1() {
-    return w1.clone();
+    return Rows.flatten(w1, hidden);
   }
 
   public double[] b1() {
@@ -73,7 +74,7 @@ public final class RealInputMlp {
   }
 
   public double[] w2() {
-    return w2.clone();
+    return Rows.flatten(w2, outputs);
   }
 
   public double[] b2() {
@@ -87,16 +88,8 @@ public final class RealInputMlp {
    */
   void forward(double[] in, double[] scratch, double[] out) {
     System.arraycopy(b1, 0, scratch, 0, hidden);
-    for (int i = 0; i < inputs; i++) {
-      double u = in[i];
-      int offset = i * hidden;
-      for (int h = 0; h < hidden; h++) scratch[h] += u * w1[offset + h];
-    }
+    for (int i = 0; i < inputs; i++) Rows.addScaled(scratch, w1[i], in[i]);
     System.arraycopy(b2, 0, out, 0, outputs);
-    for (int h = 0; h < hidden; h++) {
-      double a = Math.tanh(scratch[h]);
-      int offset = h * outputs;
-      for (int o = 0; o < outputs; o++) out[o] += a * w2[offset + o];
-    }
+    for (int h = 0; h < hidden; h++) Rows.addScaled(out, w2[h], Math.tanh(scratch[h]));
   }
 }
