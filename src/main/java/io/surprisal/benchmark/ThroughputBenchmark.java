@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The detector runs with a pre-trained model already on the models topic and a window that never
  * fills, so each round measures scoring alone: parse, score, a score record per event, alerts, the
- * sampled copies and the per-event metrics. The first {@code warmupRounds} rounds of each run but are not counted (JIT).
+ * sampled copies and the per-event metrics. The first {@code warmupRounds} rounds of each run but
+ * are not counted (JIT).
  */
 public final class ThroughputBenchmark {
   private static final Logger log = LoggerFactory.getLogger(ThroughputBenchmark.class);

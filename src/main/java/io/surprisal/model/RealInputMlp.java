@@ -4,9 +4,10 @@ package io.surprisal.model;
  * A perceptron over real inputs with one tanh hidden layer: out = W2ᵀ·tanh(W1ᵀ·u + b1) + b2. The
  * {@link VaeModel}'s decoder has this shape (a Gaussian code z in, Bernoulli log-odds out).
  *
- * <p>Weights come and go input-major (w[i * out + o]) like {@link BinaryInputMlp}'s and the trainer's
- * matrices, and are held by row for the scoring loop ({@link Rows}). One pass costs D·H + H·L multiply-adds in plain Java: at D = 16, H = 64, L = 784 about
- * 51,000, far below the per-call overhead of one ND4J product (NOTES-dependencies.md).
+ * <p>Weights come and go input-major (w[i * out + o]) like {@link BinaryInputMlp}'s and the
+ * trainer's matrices, and are held by row for the scoring loop ({@link Rows}). One pass costs
+ * D·H + H·L multiply-adds in plain Java: at D = 16, H = 64, L = 784 about 51,000, far below the
+ * per-call overhead of one ND4J product (NOTES-dependencies.md).
  */
 public final class RealInputMlp {
   private final int inputs;

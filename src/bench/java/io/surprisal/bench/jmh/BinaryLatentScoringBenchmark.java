@@ -51,13 +51,14 @@ public class BinaryLatentScoringBenchmark {
   public void setUp() {
     Random random = new Random(3L);
     BinaryInputMlp decoder = BinaryInputMlp.of(LATENT, HIDDEN, DIMENSION,
-        gaussian(LATENT * HIDDEN, 1.0, random), gaussian(HIDDEN, 0.5, random),
-        gaussian(HIDDEN * DIMENSION, 1.0 / Math.sqrt(HIDDEN), random),
-        gaussian(DIMENSION, 1.0, random));
+        Inputs.gaussian(LATENT * HIDDEN, 1.0, random), Inputs.gaussian(HIDDEN, 0.5, random),
+        Inputs.gaussian(HIDDEN * DIMENSION, 1.0 / Math.sqrt(HIDDEN), random),
+        Inputs.gaussian(DIMENSION, 1.0, random));
     BinaryInputMlp encoder = BinaryInputMlp.of(DIMENSION, HIDDEN, LATENT,
-        gaussian(DIMENSION * HIDDEN, 0.05, random), gaussian(HIDDEN, 0.5, random),
-        gaussian(HIDDEN * LATENT, 1.0 / Math.sqrt(HIDDEN), random), gaussian(LATENT, 1.0, random));
-    model = BinaryLatentModel.of(gaussian(LATENT, 1.0, random), decoder, encoder,
+        Inputs.gaussian(DIMENSION * HIDDEN, 0.05, random), Inputs.gaussian(HIDDEN, 0.5, random),
+        Inputs.gaussian(HIDDEN * LATENT, 1.0 / Math.sqrt(HIDDEN), random),
+        Inputs.gaussian(LATENT, 1.0, random));
+    model = BinaryLatentModel.of(Inputs.gaussian(LATENT, 1.0, random), decoder, encoder,
         ENUMERATION_LIMIT, samples);
     events = Inputs.random(INPUTS, DIMENSION, input.equals("dense") ? 0.5 : 0.05, 4L);
   }
@@ -67,11 +68,5 @@ public class BinaryLatentScoringBenchmark {
     BitVector x = events[next];
     next = (next + 1) % INPUTS;
     return model.score(x);
-  }
-
-  private static double[] gaussian(int count, double scale, Random random) {
-    double[] values = new double[count];
-    for (int i = 0; i < count; i++) values[i] = random.nextGaussian() * scale;
-    return values;
   }
 }

@@ -3,7 +3,10 @@ package io.surprisal.bench.jmh;
 import io.surprisal.event.BitVector;
 import java.util.SplittableRandom;
 
-/** Seeded random inputs for the kernels: each bit set with probability {@code density}. */
+/**
+ * Seeded random inputs for the kernels (each bit set with probability {@code density}) and seeded
+ * random weights for the neural kernels, whose cost does not depend on the weights' values.
+ */
 final class Inputs {
   private Inputs() {}
 
@@ -16,5 +19,12 @@ final class Inputs {
       vectors[i] = BitVector.ofDense(bits);
     }
     return vectors;
+  }
+
+  /** {@code count} values from N(0, scale²). */
+  static double[] gaussian(int count, double scale, java.util.Random random) {
+    double[] values = new double[count];
+    for (int i = 0; i < count; i++) values[i] = random.nextGaussian() * scale;
+    return values;
   }
 }

@@ -50,13 +50,14 @@ public class VaeScoringBenchmark {
   public void setUp() {
     Random random = new Random(3L);
     BinaryInputMlp encoder = BinaryInputMlp.of(DIMENSION, HIDDEN, 2 * LATENT,
-        gaussian(DIMENSION * HIDDEN, 0.05, random), gaussian(HIDDEN, 0.5, random),
-        gaussian(HIDDEN * 2 * LATENT, 0.3 / Math.sqrt(HIDDEN), random),
-        gaussian(2 * LATENT, 0.3, random));
+        Inputs.gaussian(DIMENSION * HIDDEN, 0.05, random), Inputs.gaussian(HIDDEN, 0.5, random),
+        Inputs.gaussian(HIDDEN * 2 * LATENT, 0.3 / Math.sqrt(HIDDEN), random),
+        Inputs.gaussian(2 * LATENT, 0.3, random));
     RealInputMlp decoder = RealInputMlp.of(LATENT, HIDDEN, DIMENSION,
-        gaussian(LATENT * HIDDEN, 1.0 / Math.sqrt(LATENT), random), gaussian(HIDDEN, 0.5, random),
-        gaussian(HIDDEN * DIMENSION, 1.0 / Math.sqrt(HIDDEN), random),
-        gaussian(DIMENSION, 1.0, random));
+        Inputs.gaussian(LATENT * HIDDEN, 1.0 / Math.sqrt(LATENT), random),
+        Inputs.gaussian(HIDDEN, 0.5, random),
+        Inputs.gaussian(HIDDEN * DIMENSION, 1.0 / Math.sqrt(HIDDEN), random),
+        Inputs.gaussian(DIMENSION, 1.0, random));
     model = VaeModel.of(encoder, decoder, samples);
     events = Inputs.random(INPUTS, DIMENSION, input.equals("dense") ? 0.5 : 0.05, 4L);
   }
@@ -66,11 +67,5 @@ public class VaeScoringBenchmark {
     BitVector x = events[next];
     next = (next + 1) % INPUTS;
     return model.score(x);
-  }
-
-  private static double[] gaussian(int count, double scale, Random random) {
-    double[] values = new double[count];
-    for (int i = 0; i < count; i++) values[i] = random.nextGaussian() * scale;
-    return values;
   }
 }
