@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -58,7 +59,33 @@ final class RunCommand implements Callable<Integer> {
       stopped.countDown();
     }, "surprisal-shutdown"));
     detector.start(Duration.ofMinutes(5));
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    watchForFailure(detector, failure, stopped);
     stopped.await();
-    return 0;
+    Throwable cause = failure.get();
+    if (cause == null) return 0;
+    System.err.println("surprisal: Kafka Streams stopped with an error and nothing is scored any "
+        + "more; exiting so that a supervisor restarts the detector: " + cause.getMessage());
+    return 1;
+  }
+
+  /**
+   * Streams can still stop for good after RUNNING (a source topic deleted, an error it cannot
+   * recover from); the process must not stay up then, answering 503 to /health while scoring
+   * nothing, but exit so that its supervisor (systemd, Kubernetes) restarts it.
+   */
+  private static void watchForFailure(
+      DetectorService detector, AtomicReference<Throwable> failure, CountDownLatch stopped) {
+    Thread watch = new Thread(() -> {
+      try {
+        Throwable cause = detector.awaitFailure();
+        failure.set(cause != null ? cause : new IllegalStateException("Streams gave no cause"));
+        stopped.countDown();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "surprisal-failure-watch");
+    watch.setDaemon(true);
+    watch.start();
   }
 }

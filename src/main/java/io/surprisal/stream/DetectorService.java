@@ -17,6 +17,8 @@ public final class DetectorService implements AutoCloseable {
   private final ModelRegistry registry = new ModelRegistry();
   private final KafkaStreams streams;
   private final CountDownLatch running = new CountDownLatch(1);
+  /** Counted down when the client reaches ERROR: its stream threads are gone for good. */
+  private final CountDownLatch failed = new CountDownLatch(1);
   /** The first exception that stopped a stream thread, or null. */
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
@@ -39,6 +41,7 @@ public final class DetectorService implements AutoCloseable {
       if (now == KafkaStreams.State.RUNNING) running.countDown();
       if (now == KafkaStreams.State.ERROR) {
         log.error("Kafka Streams stopped with an error", failure.get());
+        failed.countDown();
         running.countDown();
       }
     });
@@ -66,6 +69,17 @@ public final class DetectorService implements AutoCloseable {
           failure.get());
     }
     log.info("Detector running");
+  }
+
+  /**
+   * Blocks until the Streams client stops with an error (ERROR: no stream thread left, nothing is
+   * scored any more, e.g. after a source topic was deleted) and returns the exception that stopped
+   * it, or null where Streams gave none. A process that only serves the detector should exit then,
+   * so that its supervisor restarts it.
+   */
+  public Throwable awaitFailure() throws InterruptedException {
+    failed.await();
+    return failure.get();
   }
 
   public ModelRegistry registry() {
