@@ -98,6 +98,6 @@ public final class BinaryInputMlp {
     }
     System.arraycopy(b1, 0, scratch, 0, hidden);
     for (int i = 0; i < count; i++) Rows.add(scratch, w1[active[i]]);
-    for (int h = 0; h < hidden; h++) Rows.addScaled(out, w2[h], Math.tanh(scratch[h]));
+    for (int h = 0; h < hidden; h++) Rows.addScaled(out, w2[h], Logistic.tanh(scratch[h]));
   }
 }

@@ -91,6 +91,6 @@ public final class RealInputMlp {
     System.arraycopy(b1, 0, scratch, 0, hidden);
     for (int i = 0; i < inputs; i++) Rows.addScaled(scratch, w1[i], in[i]);
     System.arraycopy(b2, 0, out, 0, outputs);
-    for (int h = 0; h < hidden; h++) Rows.addScaled(out, w2[h], Math.tanh(scratch[h]));
+    for (int h = 0; h < hidden; h++) Rows.addScaled(out, w2[h], Logistic.tanh(scratch[h]));
   }
 }

@@ -41,6 +41,16 @@ class LogisticTest {
   }
 
   @Test
+  void tanhMatchesMathTanhAndSaturates() {
+    for (double x = -40; x <= 40; x += 0.001) {
+      assertEquals(Math.tanh(x), Logistic.tanh(x), 4e-16, "x=" + x);
+    }
+    assertEquals(1.0, Logistic.tanh(1e6), 0);
+    assertEquals(-1.0, Logistic.tanh(-1e6), 0);
+    assertEquals(0.0, Logistic.tanh(0), 0);
+  }
+
+  @Test
   void sigmoidIsStableAtBothEnds() {
     assertEquals(1.0, Logistic.sigmoid(800), 0);
     assertEquals(0.0, Logistic.sigmoid(-800), 1e-300);
