@@ -34,18 +34,18 @@ public final class BernoulliMixture implements DensityModel {
     this.dimension = dimension;
     this.weights = weights;
     this.theta = theta;
-    double[] bitLogOdds = new double[dimension * components];
+    double[][] bitLogOdds = new double[dimension][components];
     double[] bias = new double[components];
     for (int k = 0; k < components; k++) {
       double b = Math.log(weights[k]);
       for (int d = 0; d < dimension; d++) {
         double t = theta[k * dimension + d];
         b += Math.log1p(-t);
-        bitLogOdds[d * components + k] = Math.log(t) - Math.log1p(-t);
+        bitLogOdds[d][k] = Math.log(t) - Math.log1p(-t);
       }
       bias[k] = b;
     }
-    this.kernel = new ProductBernoulliKernel(components, dimension, bitLogOdds, bias);
+    this.kernel = new ProductBernoulliKernel(bitLogOdds, bias);
     this.stateNames = new String[components];
     for (int k = 0; k < components; k++) stateNames[k] = Integer.toString(k);
   }

@@ -86,7 +86,7 @@ public final class BinaryLatentModel implements DensityModel {
     int latent = latent();
     int dimension = dimension();
     int codes = 1 << latent;
-    double[] bitLogOdds = new double[codes * dimension];
+    double[][] bitLogOdds = new double[dimension][codes];
     double[] bias = new double[codes];
     double[] logits = new double[dimension];
     double[] scratch = new double[decoder.hidden()];
@@ -97,11 +97,11 @@ public final class BinaryLatentModel implements DensityModel {
       double b = logPrior(active, count);
       for (int d = 0; d < dimension; d++) {
         b -= Logistic.softplus(logits[d]);
-        bitLogOdds[d * codes + c] = logits[d];
+        bitLogOdds[d][c] = logits[d];
       }
       bias[c] = b;
     }
-    return new ProductBernoulliKernel(codes, dimension, bitLogOdds, bias);
+    return new ProductBernoulliKernel(bitLogOdds, bias);
   }
 
   @Override

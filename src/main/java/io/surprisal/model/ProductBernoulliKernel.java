@@ -21,18 +21,22 @@ final class ProductBernoulliKernel {
   private final double[] bias;
 
   /**
-   * @param bitLogOdds a, bit-major: bitLogOdds[d * components + c]
-   * @param bias b_c; the kernel takes ownership of it
+   * Takes ownership of both arrays, built by the caller in this layout: a flat copy would double
+   * the memory of 2^K enumerated codes while the kernel is built.
+   *
+   * @param bitLogOdds a by bit: L rows of C values, bitLogOdds[d][c]
+   * @param bias b_c
    */
-  ProductBernoulliKernel(int components, int dimension, double[] bitLogOdds, double[] bias) {
-    if (bitLogOdds.length != components * dimension || bias.length != components) {
-      throw new IllegalArgumentException(
-          "kernel arrays must hold C·L = " + components * dimension + " log-odds and C = "
-              + components + " biases, got " + bitLogOdds.length + " and " + bias.length);
+  ProductBernoulliKernel(double[][] bitLogOdds, double[] bias) {
+    for (int d = 0; d < bitLogOdds.length; d++) {
+      if (bitLogOdds[d].length != bias.length) {
+        throw new IllegalArgumentException("kernel row " + d + " must hold C = " + bias.length
+            + " log-odds, got " + bitLogOdds[d].length);
+      }
     }
-    this.components = components;
-    this.dimension = dimension;
-    this.bitLogOdds = Rows.of(bitLogOdds, dimension, components);
+    this.components = bias.length;
+    this.dimension = bitLogOdds.length;
+    this.bitLogOdds = bitLogOdds;
     this.bias = bias;
   }
 
