@@ -79,10 +79,7 @@ final class BenchThroughputCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!TrainingOptions.MODEL_KINDS.contains(model)) {
-      throw new IllegalArgumentException("--model must be one of "
-          + String.join(", ", TrainingOptions.MODEL_KINDS) + ", got '" + model + "'");
-    }
+    TrainingOptions.requireKnownModel(model);
     Path state = Files.createTempDirectory("surprisal-bench-");
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       ThroughputBenchmark.Result result = new ThroughputBenchmark(broker.bootstrapServers(), state)

@@ -125,15 +125,20 @@ final class TrainingOptions {
 
   /** The trainer for {@code --model}, from the one factory the stream uses too. */
   ModelTrainer trainer() {
-    if (!MODEL_KINDS.contains(model)) {
-      throw new IllegalArgumentException(
-          "--model must be one of " + String.join(", ", MODEL_KINDS) + ", got '" + model + "'");
-    }
+    requireKnownModel(model);
     // Only the chosen kind's settings are built: another kind's would validate options it ignores.
     return ModelTrainers.create(model,
         model.equals(BernoulliMixture.KIND) ? mixtureSettings() : null,
         model.equals(BinaryLatentModel.KIND) ? binaryLatentSettings() : null,
         model.equals(VaeModel.KIND) ? vaeSettings() : null);
+  }
+
+  /** Refuses a --model value no trainer exists for, naming the option and the known kinds. */
+  static void requireKnownModel(String model) {
+    if (!MODEL_KINDS.contains(model)) {
+      throw new IllegalArgumentException(
+          "--model must be one of " + String.join(", ", MODEL_KINDS) + ", got '" + model + "'");
+    }
   }
 
   private BinaryLatentTrainer.Settings binaryLatentSettings() {
