@@ -45,6 +45,40 @@ record BinaryLatentParameters(
   }
 
   /**
+   * The gradient record both objectives return: the prior's and the decoder's parts as given, the
+   * inference network's back-propagated from gProposal (the objective's gradient in the
+   * encoder's output log-odds, N×K) through its tanh layer, or straight to x when it is affine.
+   * Every array in C order like the parameters, so that linear indices mean the same entry.
+   *
+   * @param x the rows, N×L
+   * @param encoderHidden the encoder's tanh activations on x (N×H), or null when affine
+   * @param v2 the encoder's output layer
+   */
+  static BinaryLatentParameters gradient(INDArray gEta, INDArray gU1, INDArray gB1,
+      INDArray gU2, INDArray gB2, INDArray x, INDArray encoderHidden, INDArray v2,
+      INDArray gProposal) {
+    INDArray gV1 = null;
+    INDArray gC1 = null;
+    INDArray gV2;
+    if (encoderHidden != null) {
+      gV2 = encoderHidden.transpose().mmul(gProposal);
+      INDArray gPre = gProposal.mmul(v2.transpose());
+      gPre.muli(encoderHidden.mul(encoderHidden).rsubi(1.0));
+      gV1 = x.transpose().mmul(gPre);
+      gC1 = gPre.sum(true, 0);
+    } else {
+      gV2 = x.transpose().mmul(gProposal);
+    }
+    INDArray gC2 = gProposal.sum(true, 0);
+    return new BinaryLatentParameters(
+        c(gEta), c(gU1), c(gB1), c(gU2), c(gB2), c(gV1), c(gC1), c(gV2), c(gC2));
+  }
+
+  private static INDArray c(INDArray a) {
+    return a == null || a.ordering() == 'c' ? a : a.dup('c');
+  }
+
+  /**
    * A seeded start: prior ρ = ½, Gaussian weights scaled by 1/√fan-in, output biases at the
    * log-odds of the data's bit means (clamped to [0.01, 0.99]) so the first epoch starts from the
    * independent-bits model instead of from θ = ½.

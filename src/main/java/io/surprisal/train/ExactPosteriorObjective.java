@@ -87,29 +87,11 @@ final class ExactPosteriorObjective {
     double meanLogProposal =
         marginals.mul(proposal).subi(softplus(proposal)).sumNumber().doubleValue() / n;
     INDArray gProposal = marginals.subi(Transforms.sigmoid(proposal, true)).divi(n);
-    INDArray gV1 = null;
-    INDArray gC1 = null;
-    INDArray gV2;
-    if (encoderHidden != null) {
-      gV2 = encoderHidden.transpose().mmul(gProposal);
-      INDArray gPre = gProposal.mmul(p.v2().transpose());
-      gPre.muli(encoderHidden.mul(encoderHidden).rsubi(1.0));
-      gV1 = x.transpose().mmul(gPre);
-      gC1 = gPre.sum(true, 0);
-    } else {
-      gV2 = x.transpose().mmul(gProposal);
-    }
-    INDArray gC2 = gProposal.sum(true, 0);
     return new Evaluation(
         meanLogLikelihood,
         meanLogProposal,
-        new BinaryLatentParameters(
-            c(gEta), c(gU1), c(gB1), c(gU2), c(gB2), c(gV1), c(gC1), c(gV2), c(gC2)));
-  }
-
-  /** Gradients in C order like the parameters, so that linear indices mean the same entry. */
-  private static INDArray c(INDArray a) {
-    return a == null || a.ordering() == 'c' ? a : a.dup('c');
+        BinaryLatentParameters.gradient(
+            gEta, gU1, gB1, gU2, gB2, x, encoderHidden, p.v2(), gProposal));
   }
 
   /** The decoder's hidden activations (Z itself when affine) and log-odds Λ on every code. */
