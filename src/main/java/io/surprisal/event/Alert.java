@@ -26,4 +26,9 @@ public record Alert(
   public Alert {
     topFeatures = List.copyOf(topFeatures);
   }
+
+  public Alert withAttributes(JsonNode newAttributes) {
+    return new Alert(id, key, timestamp, logLikelihood, threshold, percentile, modelVersion,
+        topFeatures, newAttributes, latent);
+  }
 }

@@ -89,7 +89,7 @@ public final class EventParser {
           if (seenId || value != JsonToken.VALUE_STRING) return null;
           seenId = true;
           id = json.getText();
-          if (id.isEmpty()) return null;
+          if (id.isEmpty() || id.length() > EventTreeParser.MAX_ID_LENGTH) return null;
         }
         case "timestamp" -> {
           if (seenTimestamp) return null;
@@ -140,7 +140,8 @@ public final class EventParser {
     }
     if (value == JsonToken.VALUE_STRING) {
       try {
-        return Instant.parse(json.getText()).toEpochMilli();
+        long millis = Instant.parse(json.getText()).toEpochMilli();
+        return millis >= 0 ? millis : null;
       } catch (DateTimeException | ArithmeticException e) {
         return null;
       }

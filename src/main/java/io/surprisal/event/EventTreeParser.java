@@ -27,6 +27,13 @@ final class EventTreeParser {
   /** Nesting this deep is never a real event; refusing it early keeps hostile input cheap. */
   static final int MAX_NESTING_DEPTH = 64;
 
+  /**
+   * The longest event id accepted, in characters. Every score and alert repeats the id (JSON
+   * escaping can grow it sixfold), so an unbounded id could push them past the broker's record
+   * size limit; real ids are far shorter.
+   */
+  static final int MAX_ID_LENGTH = 1024;
+
   /** Shared with {@link EventParser}, so both read the payload under the same constraints. */
   static final ObjectMapper MAPPER = createMapper();
 
@@ -83,6 +90,10 @@ final class EventTreeParser {
     if (!id.isTextual() || id.textValue().isEmpty()) {
       throw new InvalidEventException("id must be a non-empty string, got " + abbreviate(id));
     }
+    if (id.textValue().length() > MAX_ID_LENGTH) {
+      throw new InvalidEventException("id has " + id.textValue().length()
+          + " characters, more than the " + MAX_ID_LENGTH + " allowed");
+    }
     return id.textValue();
   }
 
@@ -94,11 +105,17 @@ final class EventTreeParser {
     if (timestamp.isIntegralNumber() && timestamp.canConvertToLong() && timestamp.longValue() >= 0) {
       return timestamp.longValue();
     }
-    if (timestamp.isTextual()) {
+    Instant instant = timestamp.isTextual() ? instantOrNull(timestamp.textValue()) : null;
+    if (instant != null) {
+      // Kafka refuses negative timestamps, and so do we: as epoch numbers and as instants.
+      if (instant.isBefore(Instant.EPOCH)) {
+        throw new InvalidEventException(
+            "timestamp " + abbreviate(timestamp) + " is before 1970-01-01T00:00:00Z");
+      }
       try {
-        return Instant.parse(timestamp.textValue()).toEpochMilli();
-      } catch (DateTimeParseException | ArithmeticException e) {
-        // fall through to the shared message
+        return instant.toEpochMilli();
+      } catch (ArithmeticException e) {
+        // past epoch milliseconds' range: the shared message below
       }
     }
     throw new InvalidEventException(
@@ -204,6 +221,14 @@ final class EventTreeParser {
       throw new InvalidEventException("attributes must be an object, got " + abbreviate(attributes));
     }
     return attributes;
+  }
+
+  private static Instant instantOrNull(String text) {
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   /** A value as JSON text, cut short so a reason never carries a whole hostile payload. */

@@ -54,16 +54,16 @@ public final class MessageWriter {
       json.writeStringField("id", alert.id());
       json.writeStringField("key", alert.key());
       writeLong(json, "timestamp", alert.timestamp());
-      json.writeNumberField("logLikelihood", alert.logLikelihood());
-      json.writeNumberField("threshold", alert.threshold());
-      json.writeNumberField("percentile", alert.percentile());
+      writeDouble(json, "logLikelihood", alert.logLikelihood());
+      writeDouble(json, "threshold", alert.threshold());
+      writeDouble(json, "percentile", alert.percentile());
       json.writeNumberField("modelVersion", alert.modelVersion());
       json.writeArrayFieldStart("topFeatures");
       for (FeatureContribution feature : alert.topFeatures()) {
         json.writeStartObject();
         json.writeNumberField("index", feature.index());
         json.writeNumberField("value", feature.value());
-        json.writeNumberField("logProb", feature.logProb());
+        writeDouble(json, "logProb", feature.logProb());
         json.writeEndObject();
       }
       json.writeEndArray();
@@ -77,26 +77,6 @@ public final class MessageWriter {
       json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write an alert to memory", e);
-    }
-    return bytes.toByteArray();
-  }
-
-  /** schemas/dead-letter.schema.json. */
-  public static byte[] deadLetter(DeadLetter letter) {
-    ByteArrayBuilder bytes = new ByteArrayBuilder(INITIAL_BYTES);
-    try (JsonGenerator json = MessageJson.MAPPER.createGenerator(bytes)) {
-      json.writeStartObject();
-      json.writeStringField("payload", letter.payload());
-      json.writeStringField("encoding", letter.encoding());
-      json.writeStringField("key", letter.key());
-      json.writeStringField("topic", letter.topic());
-      json.writeNumberField("partition", letter.partition());
-      json.writeNumberField("offset", letter.offset());
-      json.writeStringField("reason", letter.reason());
-      json.writeNumberField("receivedAt", letter.receivedAt());
-      json.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write a dead letter to memory", e);
     }
     return bytes.toByteArray();
   }
@@ -162,10 +142,16 @@ public final class MessageWriter {
     }
   }
 
+  /**
+   * Null for an absent value and for NaN and ±∞ too: JSON has no number for them (Jackson would
+   * write the strings "NaN" and "-Infinity", which the schemas refuse and number-typed readers
+   * choke on). A score whose log-likelihood is not finite is alerted (fail closed), so the null
+   * beside alert=true says "no finite value" rather than leaving it unread.
+   */
   private static void writeDouble(JsonGenerator json, String name, Double value)
       throws IOException {
     json.writeFieldName(name);
-    if (value == null) {
+    if (value == null || !Double.isFinite(value)) {
       json.writeNull();
     } else {
       json.writeNumber(value.doubleValue());

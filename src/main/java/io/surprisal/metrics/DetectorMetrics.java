@@ -69,6 +69,8 @@ public final class DetectorMetrics implements MeterBinder, DetectorObserver {
 
   private final Clock clock;
   private final LongAdder scored = new LongAdder();
+  /** Scored events whose log-likelihood was NaN or infinite: alerted (fail closed). */
+  private final LongAdder nonFinite = new LongAdder();
   private final LongAdder unscored = new LongAdder();
   private final LongAdder[] invalid = adders(InvalidReason.values().length);
   private final LongAdder alerts = new LongAdder();
@@ -102,6 +104,7 @@ public final class DetectorMetrics implements MeterBinder, DetectorObserver {
       throw new IllegalStateException("DetectorMetrics is already bound to a registry");
     }
     eventCounter(registry, "scored", "none", scored);
+    eventCounter(registry, "scored", "non_finite", nonFinite);
     eventCounter(registry, "unscored", "none", unscored);
     for (InvalidReason reason : InvalidReason.values()) {
       eventCounter(registry, "invalid", reason.tag(), invalid[reason.ordinal()]);
@@ -202,8 +205,13 @@ public final class DetectorMetrics implements MeterBinder, DetectorObserver {
 
   @Override
   public void eventScored(double logLikelihood, long scoringNanos) {
-    scored.increment();
     if (scoringNanos != NOT_TIMED) scoringLatency.record(scoringNanos, TimeUnit.NANOSECONDS);
+    if (!Double.isFinite(logLikelihood)) {
+      // Counted apart: one NaN or infinity would stay in the histogram's sum and the drift mean.
+      nonFinite.increment();
+      return;
+    }
+    scored.increment();
     surprisal.record(-logLikelihood);
     long n = recentCount + 1;
     recentCount = n;

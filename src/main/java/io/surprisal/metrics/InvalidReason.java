@@ -20,7 +20,7 @@ enum InvalidReason {
   OUT_OF_RANGE,
   /** A feature value that is not a bit, an index that is not an integer or repeats. */
   VALUE,
-  /** A bad id, timestamp or attributes field. */
+  /** A bad id, record key, timestamp or attributes field. */
   FIELD,
   /** Anything else, including an unexpected parser error. */
   OTHER;
@@ -37,7 +37,7 @@ enum InvalidReason {
         || reason.startsWith("JSON nesting")) {
       return MALFORMED_JSON;
     }
-    if (reason.startsWith("id ") || reason.startsWith("timestamp ")
+    if (reason.startsWith("id ") || reason.startsWith("key ") || reason.startsWith("timestamp ")
         || reason.startsWith("attributes ")) {
       return FIELD;
     }

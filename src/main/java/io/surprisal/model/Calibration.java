@@ -37,12 +37,21 @@ public record Calibration(
     }
   }
 
+  /**
+   * Whether to alert: log p(x) below the threshold, or not a number. A model that cannot say how
+   * probable an event is has not shown it normal, so the event is alerted (fail closed) rather than
+   * passed silently.
+   */
   public boolean isAlert(double logLikelihood) {
-    return logLikelihood < threshold;
+    return !(logLikelihood >= threshold);
   }
 
-  /** The share of the holdout at or below this log-likelihood, in [0, 1]; small means improbable. */
+  /**
+   * The share of the holdout at or below this log-likelihood, in [0, 1]; small means improbable.
+   * NaN gives 0, as −∞ does: fail closed, like {@link #isAlert}.
+   */
   public double percentile(double logLikelihood) {
+    if (Double.isNaN(logLikelihood)) return 0;
     int position = Arrays.binarySearch(holdoutQuantiles, logLikelihood);
     int atOrBelow;
     if (position >= 0) {

@@ -11,6 +11,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyConfig;
@@ -32,6 +33,8 @@ public final class DetectorTopology {
   static final String MODEL_STORE = "model-store";
   static final String WINDOW_STORE = "training-window";
   static final String REGIME_STORE = "regime-detector";
+  /** No offset reset of a source's own: the one configured for the client (auto.offset.reset). */
+  private static final AutoOffsetReset CONFIGURED_RESET = null;
 
   private DetectorTopology() {}
 
@@ -53,6 +56,7 @@ public final class DetectorTopology {
       DetectorConfig config, ModelRegistry registry, DetectorObserver observer) {
     DetectorConfig.Topics topics = config.topics();
     // Built from the real settings: the no-argument builder checks an empty config and warns.
+    RecordTimestamps timestamps = new RecordTimestamps();
     StreamsBuilder builder =
         new StreamsBuilder(new TopologyConfig(new StreamsConfig(config.kafka())));
     builder.addGlobalStore(
@@ -60,24 +64,26 @@ public final class DetectorTopology {
                 Stores.inMemoryKeyValueStore(MODEL_STORE), Serdes.String(), Serdes.ByteArray())
             .withLoggingDisabled(),
         topics.models(),
-        Consumed.with(Serdes.String(), Serdes.ByteArray()),
+        Consumed.with(Serdes.String(), Serdes.ByteArray()).withTimestampExtractor(timestamps),
         () -> new ModelStoreUpdater(
             MODEL_STORE, config.dimension(), config.modelSignature(), registry, observer));
     Topology topology = builder.build();
 
     ByteArraySerializer bytes = new ByteArraySerializer();
+    OutputLimits limits = OutputLimits.from(config.kafka());
     ScoringProcessor.Outputs outputs = new ScoringProcessor.Outputs(
         "alerts-sink", config.scoresEnabled() ? "scores-sink" : null, "samples-sink");
     topology
-        .addSource("events-source", new ByteArrayDeserializer(), new ByteArrayDeserializer(),
-            topics.events())
+        .addSource(CONFIGURED_RESET, "events-source", timestamps, new ByteArrayDeserializer(),
+            new ByteArrayDeserializer(), topics.events())
         .addProcessor("validate",
-            () -> new EventValidator(config.dimension(), "score", "dead-letters-sink", observer),
+            () -> new EventValidator(config.dimension(), "score", "dead-letters-sink", limits,
+                observer),
             "events-source")
         .addSink("dead-letters-sink", topics.deadLetters(), bytes, bytes, "validate")
         .addProcessor("score",
             () -> new ScoringProcessor(registry, outputs, config.explainFeatures(),
-                new EventSampler(config.sampleRate(), config.mixture().seed()), observer),
+                new EventSampler(config.sampleRate(), config.mixture().seed()), limits, observer),
             "validate")
         .addSink("alerts-sink", topics.alerts(), bytes, bytes, "score")
         .addSink("samples-sink", topics.samples(), bytes, bytes, "score");
@@ -86,8 +92,8 @@ public final class DetectorTopology {
     }
 
     topology
-        .addSource("samples-source", new ByteArrayDeserializer(), new ByteArrayDeserializer(),
-            topics.samples())
+        .addSource(CONFIGURED_RESET, "samples-source", timestamps, new ByteArrayDeserializer(),
+            new ByteArrayDeserializer(), topics.samples())
         .addProcessor("trainer",
             () -> new TrainerProcessor(WINDOW_STORE,
                 config.regime().enabled() ? REGIME_STORE : null, config,

@@ -1,37 +1,38 @@
 package io.surprisal.stream;
 
-import io.surprisal.event.DeadLetter;
 import io.surprisal.event.Event;
 import io.surprisal.event.EventParser;
 import io.surprisal.event.InvalidEventException;
-import io.surprisal.event.MessageWriter;
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * First step of the scoring path: parses raw event bytes. A valid event goes on to {@code scorer}
- * as an {@link Event}; anything else goes to {@code deadLetters} as a {@link DeadLetter} holding
- * the raw payload, where it came from, and the precise reason. Nothing is dropped, and no input can
- * make this throw.
+ * as an {@link Event}, with the input's headers (see {@link OutputLimits#copyable}); anything else
+ * goes to {@code deadLetters} as the input record itself with the precise reason in its headers
+ * ({@link DeadLetterRecords}). Nothing is dropped, and no input can make this throw.
  *
- * <p>Output values are of two types by child (Event, or dead-letter JSON bytes), hence Object.
+ * <p>Output values are of two types by child (Event, or the dead letter's raw bytes), hence Object.
  */
 final class EventValidator implements Processor<byte[], byte[], byte[], Object> {
+  private static final String INVALID_EVENT = InvalidEventException.class.getName();
+
   private final EventParser parser;
   private final String scorer;
   private final String deadLetters;
+  private final OutputLimits limits;
   private final DetectorObserver observer;
   private ProcessorContext<byte[], Object> context;
 
   /** @param observer told the reason of every event sent to dead letters */
-  EventValidator(int dimension, String scorer, String deadLetters, DetectorObserver observer) {
+  EventValidator(int dimension, String scorer, String deadLetters, OutputLimits limits,
+      DetectorObserver observer) {
     this.observer = observer;
     this.parser = new EventParser(dimension);
     this.scorer = scorer;
     this.deadLetters = deadLetters;
+    this.limits = limits;
   }
 
   @Override
@@ -41,35 +42,32 @@ final class EventValidator implements Processor<byte[], byte[], byte[], Object> 
 
   @Override
   public void process(Record<byte[], byte[]> record) {
+    if (record.key() != null && record.key().length > OutputLimits.MAX_KEY_BYTES) {
+      deadLetter(record, INVALID_EVENT, "key has " + record.key().length + " bytes, more than the "
+          + OutputLimits.MAX_KEY_BYTES + " allowed");
+      return;
+    }
     Event event;
     try {
       event = parser.parse(record.value());
     } catch (InvalidEventException e) {
-      context.forward(record.withValue(deadLetter(record, e.getMessage())), deadLetters);
-      observer.eventInvalid(e.getMessage());
+      deadLetter(record, INVALID_EVENT, e.getMessage());
       return;
     } catch (RuntimeException e) {
       // The parser reports every known problem as InvalidEventException; anything else is a bug
       // of ours, and the event must still not be lost.
-      String reason = "unexpected parser error: " + e;
-      context.forward(record.withValue(deadLetter(record, reason)), deadLetters);
-      observer.eventInvalid(reason);
+      deadLetter(record, e.getClass().getName(), "unexpected parser error: " + e);
       return;
     }
-    context.forward(record.withValue(event), scorer);
+    context.forward(
+        record.withValue((Object) event).withHeaders(OutputLimits.copyable(record.headers())),
+        scorer);
   }
 
-  private byte[] deadLetter(Record<byte[], byte[]> record, String reason) {
-    RecordMetadata metadata = context.recordMetadata().orElse(null);
-    String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-    return MessageWriter.deadLetter(
-        DeadLetter.of(
-            record.value(),
-            key,
-            metadata == null ? null : metadata.topic(),
-            metadata == null ? -1 : metadata.partition(),
-            metadata == null ? -1 : metadata.offset(),
-            reason,
-            context.currentSystemTimeMs()));
+  private void deadLetter(Record<byte[], byte[]> record, String exception, String reason) {
+    Record<byte[], byte[]> letter = DeadLetterRecords.of(
+        record, context.recordMetadata().orElse(null), exception, reason, limits);
+    context.forward(letter, deadLetters);
+    observer.eventInvalid(reason);
   }
 }

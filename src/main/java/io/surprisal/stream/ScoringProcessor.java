@@ -29,6 +29,7 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
   private final Outputs outputs;
   private final int explainFeatures;
   private final EventSampler sampler;
+  private final OutputLimits limits;
   private final DetectorObserver observer;
   private ProcessorContext<byte[], byte[]> context;
   private int untilTimed;
@@ -42,8 +43,10 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
       Outputs outputs,
       int explainFeatures,
       EventSampler sampler,
+      OutputLimits limits,
       DetectorObserver observer) {
     this.registry = registry;
+    this.limits = limits;
     this.outputs = outputs;
     this.explainFeatures = explainFeatures;
     this.sampler = sampler;
@@ -83,6 +86,7 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
       observer.eventScored(logLikelihood, scoringNanos);
       // A VAE's readout is a posterior mean, not a state to count.
       if (latent != null && latent.state() != null) observer.eventLatent(latent.state());
+      // Fail closed: a log-likelihood that is not a number (or −∞) alerts, with percentile 0.
       Calibration calibration = live.calibration();
       double percentile = calibration.percentile(logLikelihood);
       alert = calibration.isAlert(logLikelihood);
@@ -92,20 +96,32 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
         Alert message = new Alert(event.id(), key, timestamp, logLikelihood,
             calibration.threshold(), percentile, live.version(),
             live.model().explain(event.features(), explainFeatures), event.attributes(), latent);
-        context.forward(output(record, MessageWriter.alert(message)), outputs.alerts());
+        context.forward(record.withValue(alertBytes(record, message)), outputs.alerts());
         observer.alert(message);
       }
     }
     if (outputs.scores() != null) {
-      context.forward(output(record, MessageWriter.score(score)), outputs.scores());
+      context.forward(record.withValue(MessageWriter.score(score)), outputs.scores());
     }
     if (sampler.accepts(event.id())) {
       // Alerted events are sampled too: leaving them out would thin the holdout's lower tail by the
       // false alerts and push the next threshold up (calibration's fence handles real anomalies).
-      // One partition, no key: the single trainer task sees every sample.
-      context.forward(new Record<>(null, BitVectorCodec.encode(event.features()), timestamp),
-          outputs.samples());
+      // One partition, no key: the single trainer task sees every sample. The record's own
+      // timestamp, which the broker has accepted, not the event's: a producer's clock an hour fast
+      // or an event from before 1970 would make the broker refuse the sample.
+      context.forward(new Record<>(null, BitVectorCodec.encode(event.features()),
+          record.timestamp()), outputs.samples());
     }
+  }
+
+  /**
+   * The alert's bytes. Its one field of unbounded size is the caller's attributes: when the alert
+   * would not fit in a record (see {@link OutputLimits}), they are replaced by their size and hash.
+   */
+  private byte[] alertBytes(Record<byte[], Event> record, Alert alert) {
+    byte[] bytes = MessageWriter.alert(alert);
+    if (limits.fits(record.key(), bytes, record.headers())) return bytes;
+    return MessageWriter.alert(alert.withAttributes(AttributesDigest.of(alert.attributes())));
   }
 
   /** The wire form of a model's latent readout: a discrete state, or a posterior mean (VAE). */
@@ -115,7 +131,4 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
     return new Latent(null, null, Arrays.stream(summary.mean()).boxed().toList());
   }
 
-  private static Record<byte[], byte[]> output(Record<byte[], Event> input, byte[] value) {
-    return new Record<>(input.key(), value, input.timestamp());
-  }
 }

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 class MessageWriterTest {
   private static JsonSchema scoreSchema;
   private static JsonSchema alertSchema;
-  private static JsonSchema deadLetterSchema;
 
   private final SplittableRandom random = new SplittableRandom(7L);
 
@@ -26,7 +25,6 @@ class MessageWriterTest {
   static void loadSchemas() throws Exception {
     scoreSchema = Schemas.load("score.schema.json");
     alertSchema = Schemas.load("alert.schema.json");
-    deadLetterSchema = Schemas.load("dead-letter.schema.json");
   }
 
   @Test
@@ -70,21 +68,6 @@ class MessageWriterTest {
       byte[] written = MessageWriter.alert(alert);
       assertThat(text(written)).isEqualTo(text(MessageJson.write(alert)));
       assertThat(Schemas.errors(alertSchema, written)).as(text(written)).isEmpty();
-    }
-  }
-
-  @Test
-  void shouldWriteDeadLettersAsDatabindDoesAndAsTheSchemaAllows() {
-    List<DeadLetter> letters = List.of(
-        DeadLetter.of(new byte[] {'{', (byte) 0xC3, 0x28}, "k", "events", 1, 42L,
-            "malformed JSON: invalid UTF-8", 99L),
-        DeadLetter.of("{\"id\":\"a\",\"active\":[812]}".getBytes(StandardCharsets.UTF_8), null,
-            null, -1, -1L, "active[0]=812 is outside 0..783", 0L),
-        DeadLetter.of(null, "", "events", 0, 0L, "payload is empty", 1L));
-    for (DeadLetter letter : letters) {
-      byte[] written = MessageWriter.deadLetter(letter);
-      assertThat(text(written)).isEqualTo(text(MessageJson.write(letter)));
-      assertThat(Schemas.errors(deadLetterSchema, written)).as(text(written)).isEmpty();
     }
   }
 

@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,6 @@ class SchemaContractTest {
   private static JsonSchema eventSchema;
   private static JsonSchema alertSchema;
   private static JsonSchema scoreSchema;
-  private static JsonSchema deadLetterSchema;
 
   private final EventParser parser = new EventParser(DIMENSION);
 
@@ -50,7 +48,6 @@ class SchemaContractTest {
     eventSchema = load("event.schema.json");
     alertSchema = load("alert.schema.json");
     scoreSchema = load("score.schema.json");
-    deadLetterSchema = load("dead-letter.schema.json");
   }
 
   private static JsonSchema load(String name) throws IOException {
@@ -251,31 +248,20 @@ class SchemaContractTest {
   }
 
   @Test
-  void shouldWriteBase64DeadLetterForNonUtf8PayloadThatMatchesTheDeadLetterSchema()
-      throws Exception {
-    byte[] raw = {'{', '"', 'i', 'd', '"', ':', (byte) 0xC3, 0x28, (byte) 0xFF, '}'};
-    DeadLetter letter =
-        DeadLetter.of(raw, "card-17", "events", 2, 1234L, "malformed JSON: invalid UTF-8", 99L);
-    assertThat(letter.encoding()).isEqualTo("base64");
+  void shouldWriteNullLogLikelihoodAlertedWithPercentileZeroWhenTheModelGivesNoFiniteValue()
+      throws IOException {
+    for (double notFinite : new double[] {Double.NEGATIVE_INFINITY, Double.NaN}) {
+      Score score = new Score("e-3", "k", 1L, true, notFinite, CALIBRATION.threshold(),
+          CALIBRATION.percentile(notFinite), CALIBRATION.isAlert(notFinite), 4L, null);
+      Alert alert = new Alert("e-3", "k", 1L, notFinite, CALIBRATION.threshold(),
+          CALIBRATION.percentile(notFinite), 4L,
+          List.of(new FeatureContribution(2, 1, Double.NEGATIVE_INFINITY)), null, null);
 
-    byte[] json = MessageJson.write(letter);
-
-    assertThat(errors(deadLetterSchema, json)).isEmpty();
-    assertThat(Base64.getDecoder().decode(JSON.readTree(json).get("payload").asText()))
-        .isEqualTo(raw);
-  }
-
-  @Test
-  void shouldWriteUtf8DeadLetterWithUnknownOriginThatMatchesTheDeadLetterSchema() {
-    byte[] raw = "{\"id\":\"a\",\"active\":[812]}".getBytes(StandardCharsets.UTF_8);
-    String reason = parserReason(new EventParser(784), "{\"id\":\"a\",\"active\":[3,17,100,5,812]}");
-    assertThat(reason).isEqualTo("active[4]=812 is outside 0..783");
-    DeadLetter letter = DeadLetter.of(raw, null, null, -1, -1L, reason, 99L);
-    DeadLetter empty = DeadLetter.of(null, null, "events", 0, 0L, "payload is empty", 99L);
-
-    assertThat(letter.encoding()).isEqualTo("utf8");
-    assertThat(errors(deadLetterSchema, MessageJson.write(letter))).isEmpty();
-    assertThat(errors(deadLetterSchema, MessageJson.write(empty))).isEmpty();
+      assertThat(score.alert()).as("fail closed for %s", notFinite).isTrue();
+      assertThat(errors(scoreSchema, MessageWriter.score(score))).as("%s", notFinite).isEmpty();
+      assertThat(errors(alertSchema, MessageWriter.alert(alert))).as("%s", notFinite).isEmpty();
+      assertThat(JSON.readTree(MessageWriter.score(score)).get("logLikelihood").isNull()).isTrue();
+    }
   }
 
   private static String parserReason(EventParser parser, String event) {
@@ -296,6 +282,9 @@ class SchemaContractTest {
 
     Score scored = new Score("e-2", "k", 1L, true, null, -6.0, 0.5, false, 1L, null);
     assertThat(errors(scoreSchema, MessageJson.write(scored))).isNotEmpty();
+    Score notFiniteNotAlerted =
+        new Score("e-2", "k", 1L, true, Double.NaN, -6.0, 0.0, false, 1L, null);
+    assertThat(errors(scoreSchema, MessageWriter.score(notFiniteNotAlerted))).isNotEmpty();
 
     Alert alert =
         new Alert("e-1", "k", 1L, -7.0, -6.0, 0.0, 1, List.of(new FeatureContribution(2, 1, -2)),
@@ -312,11 +301,6 @@ class SchemaContractTest {
     ObjectNode badLatent = (ObjectNode) JSON.readTree(MessageJson.write(alert));
     ((ObjectNode) badLatent.get("latent")).put("probability", 1.5);
     assertThat(alertSchema.validate(badLatent)).isNotEmpty();
-
-    ObjectNode badEncoding =
-        (ObjectNode) JSON.readTree(MessageJson.write(DeadLetter.of(new byte[] {1}, null, "t", 0, 0, "r", 0)));
-    badEncoding.put("encoding", "hex");
-    assertThat(deadLetterSchema.validate(badEncoding)).isNotEmpty();
   }
 
   @Test

@@ -1,0 +1,88 @@
+package io.surprisal.stream;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * How large a record the topology may write, and what it copies from its input to stay below that.
+ *
+ * <p>Under exactly-once, one record the producer or the broker refuses (RecordTooLargeException)
+ * aborts the stream thread's whole transaction, and the same input then fails again on every retry:
+ * no exception handler can skip it. So every output is kept below the producer's {@code
+ * max.request.size} by construction: event ids and record keys have a length limit (longer ones are
+ * dead-lettered), input headers are copied only up to {@link #MAX_COPIED_HEADER_BYTES}, and the
+ * one field of unbounded size, an alert's attributes, is replaced by its size and hash when the
+ * alert would not fit. A dead letter is the input itself, cut short only if it would not fit.
+ *
+ * @param maxRecordBytes the most bytes of key, value and headers one output record may hold
+ */
+record OutputLimits(int maxRecordBytes) {
+  /** The longest record key accepted (bytes); scores and alerts repeat it, escaped, in their body. */
+  static final int MAX_KEY_BYTES = 4096;
+
+  /** Input headers (trace ids, correlation ids) are copied to outputs up to this many bytes. */
+  static final int MAX_COPIED_HEADER_BYTES = 16 * 1024;
+
+  /** Set on outputs instead of the input headers when those were larger: their size in bytes. */
+  static final String HEADERS_DROPPED = "surprisal.headers.dropped.bytes";
+
+  /**
+   * Room left for the batch and record framing that the producer counts against max.request.size
+   * beside key, value and headers (61 bytes of batch header and a few varints per record).
+   */
+  static final int FRAMING_BYTES = 512;
+
+  private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
+
+  OutputLimits {
+    if (maxRecordBytes < 64 * 1024) {
+      throw new IllegalArgumentException(
+          "records must be allowed at least 64 KiB, got " + maxRecordBytes + " bytes");
+    }
+  }
+
+  /**
+   * From the Streams properties: the producer's max.request.size ("producer." prefixed or not, as
+   * Kafka Streams reads it), less the framing.
+   */
+  static OutputLimits from(Properties kafka) {
+    String key = ProducerConfig.MAX_REQUEST_SIZE_CONFIG;
+    Object value = kafka.getOrDefault("producer." + key, kafka.get(key));
+    int maxRequestSize =
+        value == null ? DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(value.toString().trim());
+    return new OutputLimits(maxRequestSize - FRAMING_BYTES);
+  }
+
+  static int size(Headers headers) {
+    int bytes = 0;
+    for (Header header : headers) {
+      bytes += header.key().getBytes(StandardCharsets.UTF_8).length
+          + (header.value() == null ? 0 : header.value().length);
+    }
+    return bytes;
+  }
+
+  static int size(byte[] key, byte[] value, Headers headers) {
+    return (key == null ? 0 : key.length) + (value == null ? 0 : value.length) + size(headers);
+  }
+
+  boolean fits(byte[] key, byte[] value, Headers headers) {
+    return size(key, value, headers) <= maxRecordBytes;
+  }
+
+  /**
+   * The input headers when they are small enough to copy to every output (the same instance: no
+   * output adds to them), else none but a note of their size.
+   */
+  static Headers copyable(Headers input) {
+    int bytes = size(input);
+    if (bytes <= MAX_COPIED_HEADER_BYTES) return input;
+    RecordHeaders note = new RecordHeaders();
+    note.add(HEADERS_DROPPED, Integer.toString(bytes).getBytes(StandardCharsets.UTF_8));
+    return note;
+  }
+}
