@@ -23,13 +23,18 @@ final class CommittedRecords {
 
   /** The values of every committed record of {@code topic}, partition by partition. */
   static List<byte[]> values(Properties client, String topic) {
+    return records(client, topic).stream().map(ConsumerRecord::value).toList();
+  }
+
+  /** Every committed record of {@code topic} (key, value, headers), partition by partition. */
+  static List<ConsumerRecord<byte[], byte[]>> records(Properties client, String topic) {
     Properties p = new Properties();
     p.putAll(client);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "committed-records-" + UUID.randomUUID());
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-    List<byte[]> values = new ArrayList<>();
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
@@ -47,11 +52,11 @@ final class CommittedRecords {
               + READ_TIMEOUT);
         }
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          values.add(record.value());
+          records.add(record);
         }
       }
     }
-    return values;
+    return records;
   }
 
   private static boolean reachedEnds(
