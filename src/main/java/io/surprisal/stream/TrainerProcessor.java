@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
  * cannot wait for it; the new task's fits are held back until that fit's thread has let go, and
  * start on a later punctuation. Nothing on the stream thread ever waits for a fit.
  *
+ * <p>Samples are decoded strictly and stored in canonical form ({@link BitVectorCodec}); a record
+ * that is not an encoded vector of the configured dimension is refused, counted and stored nowhere.
+ *
  * <p>When surprisal.regime.enabled, every sample also feeds the regime-shift detector
  * ({@link RegimeTracking}); a detected shift is written to the regime-shifts child and starts an
  * early refit on the post-change samples as soon as enough have arrived, instead of waiting for the
@@ -78,6 +81,7 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
   private RegimeTracking regime;
   private final DetectorConfig config;
   private final FitSlot fitSlot = FitSlot.PROCESS;
+  private SampleRefusals refusals;
   private Cancellable punctuation;
   /** The fit whose outcome is awaited, or null. */
   private Fit running;
@@ -132,6 +136,7 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
     if (regimeStoreName != null) {
       this.regime = new RegimeTracking(context.getStateStore(regimeStoreName), config);
     }
+    this.refusals = new SampleRefusals(context.taskId());
     this.punctuation = context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::tick);
     log.info("Trainer task {} started with {} samples in its window", context.taskId(), window.size());
   }
@@ -142,15 +147,21 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
     try {
       vector = BitVectorCodec.decode(record.value());
     } catch (IllegalArgumentException e) {
-      log.warn("Skipped a sample that is not an encoded vector: {}", e.getMessage());
+      refuse(e.getMessage());
       return;
     }
     if (vector.dimension() != dimension) {
-      log.warn("Skipped a sample of dimension {}, expected {}", vector.dimension(), dimension);
+      refuse("sample's dimension must be " + dimension + " (surprisal.feature.dimension), got "
+          + vector.dimension());
       return;
     }
-    window.add(record.value());
+    window.add(vector);
     if (regime != null) watchForShift(vector, record.timestamp());
+  }
+
+  private void refuse(String reason) {
+    refusals.refuse(reason);
+    observer.sampleRefused(reason);
   }
 
   private void watchForShift(BitVector sample, long timestamp) {
@@ -167,6 +178,7 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
   }
 
   void tick(long now) {
+    refusals.logSummary(now);
     if (running != null) {
       if (running.outcome.isDone()) {
         publish(running, now);
@@ -302,6 +314,7 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
   @Override
   public void close() {
     if (punctuation != null) punctuation.cancel();
+    if (refusals != null) refusals.flush();
     // Nobody will read its outcome. An ND4J op may not notice; the fit slot then stays taken, and
     // the next trainer task in this process waits for it, until the thread lets go.
     if (running != null) running.interrupt();
