@@ -78,6 +78,12 @@ public interface DetectorObserver {
    */
   default void trainingFinished(TrainingResult result, long durationMillis, int windowSize) {}
 
+  /**
+   * The trainer task refused a record of the samples topic and stored nothing: not an encoded
+   * vector (truncated, trailing bytes, an index out of range or repeated) or of another dimension.
+   */
+  default void sampleRefused(String reason) {}
+
   /** The regime-shift detector fired on the trainer task (after the message was forwarded). */
   default void regimeShift(RegimeShift shift) {}
 

@@ -9,10 +9,9 @@ import io.surprisal.train.TrainingPipeline;
 import io.surprisal.train.TrainingPipeline.TrainingOutcome;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -30,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * partition, so exactly one instance runs this task; Kafka Streams moves it, with its changelogged
  * window, when that instance goes away.
  *
- * <p>Fitting runs on this task's own thread so the stream thread keeps processing; the outcome is
+ * <p>Fitting runs on the process's fit thread so the stream thread keeps processing; the outcome is
  * only read and forwarded from the punctuation, on the stream thread, inside the task's
  * transaction. A fit that throws, or that the gate refuses (a diverged fit's non-finite
  * log-likelihood included), leaves the live model in place and is retried at the next interval.
@@ -41,6 +40,14 @@ import org.slf4j.LoggerFactory;
  * fit thread a new fit would only queue behind it with its timeout already counting, and a second
  * thread would double training's off-heap memory (ND4J workspaces are per thread) while the first
  * still holds its own.
+ *
+ * <p>The same holds across tasks: at most one fit runs in the process ({@link FitSlot}). When Kafka
+ * Streams closes this task and creates it again here (a rebalance), close() interrupts the fit but
+ * cannot wait for it; the new task's fits are held back until that fit's thread has let go, and
+ * start on a later punctuation. Nothing on the stream thread ever waits for a fit.
+ *
+ * <p>Samples are decoded strictly and stored in canonical form ({@link BitVectorCodec}); a record
+ * that is not an encoded vector of the configured dimension is refused, counted and stored nowhere.
  *
  * <p>When surprisal.regime.enabled, every sample also feeds the regime-shift detector
  * ({@link RegimeTracking}); a detected shift is written to the regime-shifts child and starts an
@@ -73,12 +80,17 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
   /** Null when regime detection is off. */
   private RegimeTracking regime;
   private final DetectorConfig config;
-  private ExecutorService fitter;
+  private final FitSlot fitSlot = FitSlot.PROCESS;
+  private SampleRefusals refusals;
   private Cancellable punctuation;
   /** The fit whose outcome is awaited, or null. */
   private Fit running;
   /** A timed-out fit whose thread has not stopped yet, or null. */
   private Fit abandoned;
+  /** The last fit this task started, or null: until its thread lets go, the slot is still its. */
+  private Fit lastStarted;
+  /** Whether the fit now held back by another task's fit has been logged. */
+  private boolean heldBackLogged;
   private long lastFitStartedAt = -1;
   private long lastPublishedVersion;
 
@@ -124,11 +136,7 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
     if (regimeStoreName != null) {
       this.regime = new RegimeTracking(context.getStateStore(regimeStoreName), config);
     }
-    this.fitter = Executors.newSingleThreadExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "surprisal-fit-" + context.taskId());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.refusals = new SampleRefusals(context.taskId());
     this.punctuation = context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::tick);
     log.info("Trainer task {} started with {} samples in its window", context.taskId(), window.size());
   }
@@ -139,15 +147,21 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
     try {
       vector = BitVectorCodec.decode(record.value());
     } catch (IllegalArgumentException e) {
-      log.warn("Skipped a sample that is not an encoded vector: {}", e.getMessage());
+      refuse(e.getMessage());
       return;
     }
     if (vector.dimension() != dimension) {
-      log.warn("Skipped a sample of dimension {}, expected {}", vector.dimension(), dimension);
+      refuse("sample's dimension must be " + dimension + " (surprisal.feature.dimension), got "
+          + vector.dimension());
       return;
     }
-    window.add(record.value());
+    window.add(vector);
     if (regime != null) watchForShift(vector, record.timestamp());
+  }
+
+  private void refuse(String reason) {
+    refusals.refuse(reason);
+    observer.sampleRefused(reason);
   }
 
   private void watchForShift(BitVector sample, long timestamp) {
@@ -164,6 +178,7 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
   }
 
   void tick(long now) {
+    refusals.logSummary(now);
     if (running != null) {
       if (running.outcome.isDone()) {
         publish(running, now);
@@ -175,28 +190,51 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
         return;
       }
     }
+    // This task's own last fit may still hold the slot: abandoned (logged then), or just letting go.
+    if (lastStarted != null && !lastStarted.threadWork.isDone()) return;
     if (abandoned != null) {
-      if (!abandoned.threadWork.isDone()) return;
       log.info("The timed-out fit of version {} has stopped; fits resume", abandoned.version);
       abandoned = null;
     }
-    if (regime != null && regime.isRefitDue()) {
-      startFit(window.newest(regime.postChangeSamples()), now, true);
-    } else if (isFitDue(now)) {
-      startFit(window.snapshot(), now, false);
-    }
+    boolean early = regime != null && regime.isRefitDue();
+    if (early || isFitDue(now)) startFit(now, early);
   }
 
-  /** @param early an early refit after a regime shift, on the post-change samples alone */
-  private void startFit(List<BitVector> snapshot, long now, boolean early) {
+  /**
+   * Starts the due fit if no other fit runs in this process; otherwise leaves it to a later tick.
+   * The snapshot is taken only once the slot is this task's, as it copies the whole window.
+   *
+   * @param early an early refit after a regime shift, on the post-change samples alone
+   */
+  private void startFit(long now, boolean early) {
     PublishedModel live = registry.current();
     long version = Math.max(live == null ? 0 : live.version(), lastPublishedVersion) + 1;
+    FitSlot.Claim claim = fitSlot.tryClaim(
+        "the fit of model version " + version + " by trainer task " + context.taskId());
+    if (claim == null) {
+      if (!heldBackLogged) {
+        log.info("A fit is due on trainer task {} but {} is still running in this process (one"
+            + " fit at a time); it starts once that one lets go", context.taskId(),
+            Objects.requireNonNullElse(fitSlot.holder(), "an earlier fit"));
+        heldBackLogged = true;
+      }
+      return;
+    }
+    heldBackLogged = false;
+    List<BitVector> snapshot;
+    try {
+      snapshot = early ? window.newest(regime.postChangeSamples()) : window.snapshot();
+    } catch (RuntimeException e) {
+      claim.release();
+      throw e;
+    }
     lastFitStartedAt = now;
     log.info("Fitting model version {} on {} {}samples", version, snapshot.size(),
         early ? "post-change " : "");
     Fit fit = new Fit(version, now, snapshot.size(), early,
         () -> pipeline.run(snapshot, live, version));
-    fit.threadWork = fitter.submit(fit);
+    fit.threadWork = claim.run(fit);
+    lastStarted = fit;
     running = fit;
   }
 
@@ -276,7 +314,10 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
   @Override
   public void close() {
     if (punctuation != null) punctuation.cancel();
-    if (fitter != null) fitter.shutdownNow();
+    if (refusals != null) refusals.flush();
+    // Nobody will read its outcome. An ND4J op may not notice; the fit slot then stays taken, and
+    // the next trainer task in this process waits for it, until the thread lets go.
+    if (running != null) running.interrupt();
   }
 
   /**
@@ -291,8 +332,11 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
     final boolean early;
     final CompletableFuture<TrainingOutcome> outcome = new CompletableFuture<>();
     private final Supplier<TrainingOutcome> work;
-    private volatile Thread runner;
-    Future<?> threadWork;
+    /** The fit thread while it runs this fit; guarded by this. */
+    private Thread runner;
+    /** Set by {@link #interrupt}; guarded by this. */
+    private boolean stopped;
+    Future<Void> threadWork;
 
     Fit(long version, long startedAt, int windowSize, boolean early,
         Supplier<TrainingOutcome> work) {
@@ -305,20 +349,31 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
 
     @Override
     public void run() {
-      runner = Thread.currentThread();
+      synchronized (this) {
+        if (stopped) {
+          outcome.completeExceptionally(new InterruptedException("stopped before it started"));
+          return;
+        }
+        runner = Thread.currentThread();
+      }
       try {
         outcome.complete(work.get());
       } catch (Throwable t) {
         outcome.completeExceptionally(t);
       } finally {
-        runner = null;
+        // The fit thread is the process's, and the next fit may be another task's: an interrupt
+        // meant for this fit must not outlive it.
+        synchronized (this) {
+          runner = null;
+          Thread.interrupted();
+        }
       }
     }
 
-    /** Asks the fit to stop; a stray interrupt on the idle pool thread is cleared by the pool. */
-    void interrupt() {
-      Thread thread = runner;
-      if (thread != null) thread.interrupt();
+    /** Asks the fit to stop, or not to start if the fit thread has not picked it up yet. */
+    synchronized void interrupt() {
+      stopped = true;
+      if (runner != null) runner.interrupt();
     }
   }
 }

@@ -11,6 +11,7 @@ final class RecordingObserver implements DetectorObserver {
   final List<TrainingResult> trainingResults = new CopyOnWriteArrayList<>();
   final List<Long> trainingMillis = new CopyOnWriteArrayList<>();
   final List<Integer> trainingWindowSizes = new CopyOnWriteArrayList<>();
+  final List<String> refusedSamples = new CopyOnWriteArrayList<>();
 
   @Override
   public void modelLive(PublishedModel model) {
@@ -20,6 +21,11 @@ final class RecordingObserver implements DetectorObserver {
   @Override
   public void modelRefused(String reason) {
     refusedReasons.add(reason);
+  }
+
+  @Override
+  public void sampleRefused(String reason) {
+    refusedSamples.add(reason);
   }
 
   @Override

@@ -42,6 +42,10 @@ class TrainerFailureTest {
   private final RecordingObserver observer = new RecordingObserver();
   private final CapturedLog log = new CapturedLog();
   private final AtomicInteger fits = new AtomicInteger();
+  /** Opened at the end of each test: a fit left blocked on it would hold the process's fit slot. */
+  private final CountDownLatch release = new CountDownLatch(1);
+  private DetectorConfig config;
+  private TrainingPipeline pipeline;
   private MockProcessorContext<String, byte[]> context;
   private TrainerProcessor trainer;
   private Punctuator punctuator;
@@ -56,25 +60,33 @@ class TrainerFailureTest {
         "surprisal.training.timeout=5s"};
     String[] all = java.util.stream.Stream.concat(
         java.util.Arrays.stream(settings), java.util.Arrays.stream(extra)).toArray(String[]::new);
-    DetectorConfig config = DetectorConfigParser.parse(DetectorConfigParser.properties(all));
+    config = DetectorConfigParser.parse(DetectorConfigParser.properties(all));
     context = new MockProcessorContext<>(config.kafka());
     WindowStores.register(context, DetectorTopology.WINDOW_STORE);
     ModelTrainer counting = rows -> {
       fits.incrementAndGet();
       return modelTrainer.fit(rows);
     };
-    TrainingPipeline pipeline = new TrainingPipeline(counting, new Calibrator(0.01, 6),
+    pipeline = new TrainingPipeline(counting, new Calibrator(0.01, 6),
         new AcceptanceGate(1.0), 0.3, 1, Clock.systemUTC());
-    trainer = new TrainerProcessor(
-        DetectorTopology.WINDOW_STORE, null, config, pipeline, registry, observer);
-    trainer.init(context);
-    punctuator = context.scheduledPunctuators().get(0).getPunctuator();
+    initTrainer();
     feed(500);
   }
 
+  /** A new trainer task on the same context and window store, as Kafka Streams would create. */
+  private void initTrainer() {
+    trainer = new TrainerProcessor(
+        DetectorTopology.WINDOW_STORE, null, config, pipeline, registry, observer);
+    trainer.init(context);
+    List<MockProcessorContext.CapturedPunctuator> punctuators = context.scheduledPunctuators();
+    punctuator = punctuators.get(punctuators.size() - 1).getPunctuator();
+  }
+
   @AfterEach
-  void close() {
+  void close() throws InterruptedException {
+    release.countDown();
     if (trainer != null) trainer.close();
+    for (int i = 0; i < 600 && FitSlot.PROCESS.holder() != null; i++) Thread.sleep(10);
     log.close();
   }
 
@@ -168,13 +180,13 @@ class TrainerFailureTest {
       throws Exception {
     // ND4J's native ops do not notice interrupts: this fit only returns when released.
     CountDownLatch entered = new CountDownLatch(1);
-    AtomicBoolean release = new AtomicBoolean();
+    AtomicBoolean letGo = new AtomicBoolean();
     AtomicBoolean sawInterrupt = new AtomicBoolean();
     AtomicInteger call = new AtomicInteger();
     init(rows -> {
       if (call.incrementAndGet() > 1) return truth;
       entered.countDown();
-      while (!release.get()) LockSupport.parkNanos(1_000_000);
+      while (!letGo.get() && release.getCount() > 0) LockSupport.parkNanos(1_000_000);
       sawInterrupt.set(Thread.currentThread().isInterrupted());
       return truth;
     });
@@ -189,7 +201,7 @@ class TrainerFailureTest {
     assertThat(fits).hasValue(1);
     assertThat(trainer.isFitRunning()).isFalse();
 
-    release.set(true);
+    letGo.set(true);
     awaitFitThreadFree();
     assertThat(sawInterrupt).isTrue();
     assertThat(fireUntilSettled(INTERVAL)).as("only the new fit's model is published").hasSize(1);
@@ -198,6 +210,92 @@ class TrainerFailureTest {
     assertThat(publishedVersion(0)).isEqualTo(1);
     assertThat(observer.trainingResults)
         .containsExactly(TrainingResult.FAILED, TrainingResult.ACCEPTED);
+  }
+
+  @Test
+  void shouldNotStartASecondFitBesideTheClosedTasksStuckFitWhenTheTaskIsCreatedAgain()
+      throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    AtomicBoolean sawInterrupt = new AtomicBoolean();
+    AtomicInteger call = new AtomicInteger();
+    init(rows -> {
+      if (call.incrementAndGet() > 1) return truth;
+      entered.countDown();
+      awaitIgnoringInterrupts(release, sawInterrupt);
+      return truth;
+    });
+    punctuator.punctuate(0);
+    assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+
+    // A rebalance: Kafka Streams closes the task and creates it again here, on the same store.
+    trainer.close();
+    initTrainer();
+    for (long now = 0; now <= 3 * INTERVAL; now += 1_000) {
+      punctuator.punctuate(now);
+      assertThat(trainer.isFitRunning()).as("no fit beside the stuck one, at %d ms", now).isFalse();
+    }
+    assertThat(fits).hasValue(1);
+    assertThat(log.lines("A fit is due on trainer task 0_0 but the fit of model version 1 by"
+        + " trainer task 0_0 is still running in this process")).as("logged once").isEqualTo(1);
+
+    release.countDown();
+    long now = 3 * INTERVAL + 1_000;
+    awaitFitStarted(now);
+    assertThat(sawInterrupt).as("close() interrupted the old task's fit").isTrue();
+    assertThat(fireUntilSettled(now)).as("only the new task publishes").hasSize(1);
+    assertThat(fits).hasValue(2);
+    assertThat(publishedVersion(0)).isEqualTo(1);
+    assertThat(observer.trainingResults).containsExactly(TrainingResult.ACCEPTED);
+  }
+
+  @Test
+  void shouldLetTwoDetectorsInOneProcessTakeTurnsWithoutHoldingUpEitherStreamThread()
+      throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    init(rows -> {
+      entered.countDown();
+      awaitIgnoringInterrupts(release, new AtomicBoolean());
+      return truth;
+    });
+    punctuator.punctuate(0);
+    assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+
+    // Another detector in this JVM, its own store and registry, also due for its first fit.
+    MockProcessorContext<String, byte[]> otherContext = new MockProcessorContext<>(config.kafka());
+    WindowStores.register(otherContext, DetectorTopology.WINDOW_STORE);
+    TrainerProcessor other = new TrainerProcessor(DetectorTopology.WINDOW_STORE, config,
+        new TrainingPipeline(rows -> truth, new Calibrator(0.01, 6), new AcceptanceGate(1.0), 0.3,
+            1, Clock.systemUTC()),
+        new ModelRegistry());
+    other.init(otherContext);
+    try {
+      Random random = new Random(7);
+      for (int i = 0; i < 500; i++) {
+        other.process(new org.apache.kafka.streams.processor.api.Record<>(
+            null, BitVectorCodec.encode(truth.sample(random)), i));
+      }
+      Punctuator otherPunctuator = otherContext.scheduledPunctuators().get(0).getPunctuator();
+      for (long now = 0; now <= TIMEOUT - 1; now += 1_000) {
+        otherPunctuator.punctuate(now);
+        punctuator.punctuate(now);
+      }
+      assertThat(other.isFitRunning()).isFalse();
+      assertThat(trainer.isFitRunning()).isTrue();
+
+      release.countDown();
+      assertThat(fireUntilSettled(TIMEOUT - 1)).hasSize(1);
+      for (int i = 0; i < 600 && !other.isFitRunning(); i++) {
+        Thread.sleep(10);
+        otherPunctuator.punctuate(TIMEOUT - 1);
+      }
+      for (int i = 0; i < 600 && other.isFitRunning(); i++) {
+        Thread.sleep(10);
+        otherPunctuator.punctuate(TIMEOUT - 1);
+      }
+      assertThat(otherContext.forwarded()).as("the other detector's turn came").hasSize(1);
+    } finally {
+      other.close();
+    }
   }
 
   @Test
@@ -223,6 +321,27 @@ class TrainerFailureTest {
       trainer.process(new org.apache.kafka.streams.processor.api.Record<>(
           null, BitVectorCodec.encode(truth.sample(random)), i));
     }
+  }
+
+  /** What an ND4J native op does with an interrupt: notes it and carries on. */
+  private static void awaitIgnoringInterrupts(CountDownLatch latch, AtomicBoolean sawInterrupt) {
+    while (true) {
+      try {
+        latch.await();
+        return;
+      } catch (InterruptedException e) {
+        sawInterrupt.set(true);
+      }
+    }
+  }
+
+  /** Fires the punctuation at {@code now} until a fit has started. */
+  private void awaitFitStarted(long now) throws InterruptedException {
+    for (int i = 0; i < 600 && !trainer.isFitRunning(); i++) {
+      punctuator.punctuate(now);
+      if (!trainer.isFitRunning()) Thread.sleep(10);
+    }
+    assertThat(trainer.isFitRunning()).as("fit started within 6 s").isTrue();
   }
 
   private void awaitFitThreadFree() throws InterruptedException {

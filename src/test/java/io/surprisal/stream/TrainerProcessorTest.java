@@ -12,11 +12,15 @@ import io.surprisal.train.BernoulliMixtureTrainer;
 import io.surprisal.train.Calibrator;
 import io.surprisal.train.TrainingPipeline;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +29,9 @@ class TrainerProcessorTest {
   private static final int DIMENSION = 12;
   private final BernoulliMixture truth = SyntheticMixtures.separated(3, DIMENSION, 0.02, 0.1, 8);
   private final ModelRegistry registry = new ModelRegistry();
+  private final RecordingObserver observer = new RecordingObserver();
   private MockProcessorContext<String, byte[]> context;
+  private KeyValueStore<Long, byte[]> store;
   private TrainerProcessor trainer;
 
   @BeforeEach
@@ -42,11 +48,12 @@ class TrainerProcessorTest {
         "surprisal.retrain.interval=60s",
         "surprisal.mixture.components=" + candidateComponents));
     context = new MockProcessorContext<>(config.kafka());
-    WindowStores.register(context, DetectorTopology.WINDOW_STORE);
+    store = WindowStores.register(context, DetectorTopology.WINDOW_STORE);
     TrainingPipeline pipeline = new TrainingPipeline(
         new BernoulliMixtureTrainer(config.mixture()), new Calibrator(0.01, 6),
         new AcceptanceGate(margin), 0.3, 1, Clock.systemUTC());
-    trainer = new TrainerProcessor(DetectorTopology.WINDOW_STORE, config, pipeline, registry);
+    trainer = new TrainerProcessor(
+        DetectorTopology.WINDOW_STORE, null, config, pipeline, registry, observer);
     trainer.init(context);
   }
 
@@ -92,6 +99,62 @@ class TrainerProcessorTest {
     List<CapturedForward<? extends String, ? extends byte[]>> refit = fireUntilSettled(trainedAt + 60_000);
     assertThat(refit).hasSize(1);
     assertThat(decode(refit.get(0).record().value()).version()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldRefuseSamplesThatAreNotEncodedVectorsOfTheDimensionAndStoreNothing() {
+    byte[] valid = BitVectorCodecTest.sample(DIMENSION, 7, 2);
+    try (CapturedLog log = new CapturedLog()) {
+      process(Arrays.copyOf(valid, valid.length + 3));
+      process(Arrays.copyOf(valid, valid.length - 1));
+      process(BitVectorCodecTest.sample(DIMENSION, 2, DIMENSION));
+      process(BitVectorCodecTest.sample(DIMENSION + 1, 2));
+      process(null);
+
+      assertThat(observer.refusedSamples).containsExactly(
+          "sample has 3 trailing bytes: count 2 needs exactly 8 + 4*2 = 16 bytes, got 19",
+          "sample is truncated: count 2 needs exactly 8 + 4*2 = 16 bytes, got 15",
+          "sample's index 12 is outside 0..11",
+          "sample's dimension must be 12 (surprisal.feature.dimension), got 13",
+          "sample has no value (null)");
+      assertThat(storedKeys()).as("nothing but the window's capacity")
+          .containsExactly(TrainingWindow.CAPACITY_KEY);
+      assertThat(log.lines("refused a sample, nothing stored: sample has 3 trailing bytes"))
+          .isEqualTo(1);
+      assertThat(log.lines("refused")).as("one line until the next punctuation").isEqualTo(1);
+
+      punctuate(0);
+      assertThat(log.lines("refused 4 more samples (5 since it started)",
+          "the latest: sample has no value (null)")).isEqualTo(1);
+      process(null);
+      punctuate(SampleRefusals.SUMMARY_EVERY_MILLIS - 1);
+      assertThat(log.lines("refused")).as("at most one summary a minute").isEqualTo(2);
+      punctuate(SampleRefusals.SUMMARY_EVERY_MILLIS);
+      assertThat(log.lines("refused 1 more samples (6 since it started)")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void shouldStoreTheCanonicalEncodingOfAValidSampleNotTheBytesAsReceived() {
+    process(BitVectorCodecTest.sample(DIMENSION, 7, 2, 11));
+    assertThat(store.get(0L)).isEqualTo(BitVectorCodecTest.sample(DIMENSION, 2, 7, 11));
+    assertThat(observer.refusedSamples).isEmpty();
+  }
+
+  private void process(byte[] value) {
+    trainer.process(new Record<>(null, value, 0));
+  }
+
+  private void punctuate(long now) {
+    context.scheduledPunctuators().get(0).getPunctuator().punctuate(now);
+  }
+
+  private List<Long> storedKeys() {
+    List<Long> keys = new ArrayList<>();
+    try (KeyValueIterator<Long, byte[]> all = store.all()) {
+      all.forEachRemaining(entry -> keys.add(entry.key));
+    }
+    return keys;
   }
 
   private static PublishedModel decode(byte[] bytes) {
