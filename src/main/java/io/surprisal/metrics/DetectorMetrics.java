@@ -76,6 +76,7 @@ public final class DetectorMetrics implements MeterBinder, DetectorObserver {
   private final LongAdder alerts = new LongAdder();
   private final LongAdder deadLetters = new LongAdder();
   private final LongAdder refused = new LongAdder();
+  private final LongAdder refusedSamples = new LongAdder();
   private final LongAdder[] trainingRuns = adders(TrainingResult.values().length);
   private final AtomicReference<PublishedModel> live = new AtomicReference<>();
   private final RecentAlerts recentAlerts = new RecentAlerts(20);
@@ -117,6 +118,10 @@ public final class DetectorMetrics implements MeterBinder, DetectorObserver {
         .baseUnit("records").register(registry);
     FunctionCounter.builder("surprisal.model.refused.records", refused, LongAdder::sum)
         .description("Model records refused: corrupt, wrong dimension, or not newer than live")
+        .baseUnit("records").register(registry);
+    FunctionCounter.builder("surprisal.samples.refused", refusedSamples, LongAdder::sum)
+        .description("Records on the samples topic the trainer refused (not an encoded vector of"
+            + " the configured dimension); nothing of them is stored")
         .baseUnit("records").register(registry);
     for (TrainingResult result : TrainingResult.values()) {
       FunctionCounter.builder("surprisal.training.runs", trainingRuns[result.ordinal()],
@@ -234,6 +239,11 @@ public final class DetectorMetrics implements MeterBinder, DetectorObserver {
   public void regimeStatistic(double statistic, double threshold) {
     regimeStatistic = statistic;
     regimeThreshold = threshold;
+  }
+
+  @Override
+  public void sampleRefused(String reason) {
+    refusedSamples.increment();
   }
 
   @Override

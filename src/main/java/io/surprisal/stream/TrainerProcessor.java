@@ -7,6 +7,7 @@ import io.surprisal.model.ModelCodec;
 import io.surprisal.model.PublishedModel;
 import io.surprisal.train.TrainingPipeline;
 import io.surprisal.train.TrainingPipeline.TrainingOutcome;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -14,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -58,6 +61,8 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
   private static final Logger log = LoggerFactory.getLogger(TrainerProcessor.class);
   /** The models topic is compacted under this one key: the latest record is the live model. */
   static final String MODEL_KEY = "model";
+  private static final byte[] MODEL_KEY_BYTES = MODEL_KEY.getBytes(StandardCharsets.UTF_8);
+  private static final Headers EMPTY_HEADERS = new RecordHeaders();
   /** This processor's children: where models and regime shifts go. */
   static final String MODELS_CHILD = "models-sink";
   static final String REGIME_SHIFTS_CHILD = "regime-shifts-sink";
@@ -72,6 +77,7 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
   private final Duration timeout;
   private final ModelSignature signature;
   private final TrainingPipeline pipeline;
+  private final OutputLimits limits;
   private final ModelRegistry registry;
   private final DetectorObserver observer;
 
@@ -125,6 +131,7 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
     this.timeout = config.trainingTimeout();
     this.signature = config.modelSignature();
     this.pipeline = pipeline;
+    this.limits = OutputLimits.from(config.kafka());
     this.registry = registry;
   }
 
@@ -292,20 +299,33 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
       Thread.currentThread().interrupt();
       return;
     }
-    ended(finished, outcome.accepted());
-    observer.trainingFinished(
-        outcome.accepted() ? DetectorObserver.TrainingResult.ACCEPTED
-            : DetectorObserver.TrainingResult.REJECTED,
-        outcome.fitMillis(), outcome.windowSize());
     if (!outcome.accepted()) {
+      ended(finished, false);
+      observer.trainingFinished(DetectorObserver.TrainingResult.REJECTED, outcome.fitMillis(),
+          outcome.windowSize());
       log.warn("Refitted model version {} rejected by the acceptance gate: {}; the live model"
           + " stays, retrying at the next interval", finished.version, outcome.decision().reason());
       return;
     }
     PublishedModel model = outcome.published();
+    byte[] record = signature.sign(ModelCodec.encode(model));
+    if (!limits.fits(MODEL_KEY_BYTES, record, EMPTY_HEADERS)) {
+      // Under exactly-once a record the producer refuses aborts the stream thread's transaction,
+      // scoring included; so a model too large to publish is a failed fit, not a send.
+      ended(finished, false);
+      observer.trainingFinished(DetectorObserver.TrainingResult.FAILED, outcome.fitMillis(),
+          outcome.windowSize());
+      log.warn("Model version {} takes {} bytes, more than the {} a record may hold here (the"
+              + " producer's max.request.size); the live model stays. Raise max.request.size and"
+              + " the models topic's max.message.bytes, or configure a smaller model",
+          model.version(), record.length, limits.maxRecordBytes());
+      return;
+    }
+    ended(finished, true);
+    observer.trainingFinished(DetectorObserver.TrainingResult.ACCEPTED, outcome.fitMillis(),
+        outcome.windowSize());
     lastPublishedVersion = model.version();
-    context.forward(new Record<>(MODEL_KEY, signature.sign(ModelCodec.encode(model)), now),
-        MODELS_CHILD);
+    context.forward(new Record<>(MODEL_KEY, record, now), MODELS_CHILD);
     log.info("Published model version {} (fit on {} samples in {} ms, holdout mean {} nats)",
         model.version(), outcome.windowSize(), outcome.fitMillis(),
         String.format("%.3f", model.holdoutMeanLogLikelihood()));

@@ -11,6 +11,7 @@ import io.surprisal.event.FeatureContribution;
 import io.surprisal.model.BernoulliMixture;
 import io.surprisal.model.Calibration;
 import io.surprisal.model.PublishedModel;
+import io.surprisal.stream.DetectorObserver;
 import io.surprisal.stream.DetectorObserver.TrainingResult;
 import java.time.Clock;
 import java.time.Instant;
@@ -123,6 +124,21 @@ class DetectorMetricsTest {
     assertThat(sample("surprisal_training_window_size_events")).isEqualTo(7_000);
     assertThat(sample("surprisal_training_duration_seconds_count")).isEqualTo(3);
     assertThat(sample("surprisal_training_duration_seconds_sum")).isEqualTo(2.0);
+  }
+
+  @Test
+  void shouldCountRefusedSamplesAndKeepNonFiniteScoresOutOfTheHistogramAndDrift() {
+    metrics.sampleRefused("sample has 3 trailing bytes");
+    metrics.eventScored(-5.0, DetectorObserver.NOT_TIMED);
+    metrics.eventScored(Double.NaN, DetectorObserver.NOT_TIMED);
+    metrics.eventScored(Double.NEGATIVE_INFINITY, DetectorObserver.NOT_TIMED);
+
+    assertThat(sample("surprisal_samples_refused_records_total")).isEqualTo(1);
+    assertThat(sample("surprisal_events_total{outcome=\"scored\",reason=\"none\"}")).isEqualTo(1);
+    assertThat(sample("surprisal_events_total{outcome=\"scored\",reason=\"non_finite\"}"))
+        .isEqualTo(2);
+    assertThat(sample("surprisal_event_surprisal_nats_count")).isEqualTo(1);
+    assertThat(sample("surprisal_event_surprisal_nats_sum")).isEqualTo(5.0);
   }
 
   @Test

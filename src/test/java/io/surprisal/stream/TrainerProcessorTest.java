@@ -39,14 +39,16 @@ class TrainerProcessorTest {
     init("1,2,3,4", 1.0);
   }
 
-  private void init(String candidateComponents, double margin) {
-    DetectorConfig config = DetectorConfigParser.parse(DetectorConfigParser.properties(
+  private void init(String candidateComponents, double margin, String... settings) {
+    java.util.Properties properties = DetectorConfigParser.properties(
         "bootstrap.servers=unused:9092",
         "surprisal.feature.dimension=" + DIMENSION,
         "surprisal.window.size=1000",
         "surprisal.min.training.size=500",
         "surprisal.retrain.interval=60s",
-        "surprisal.mixture.components=" + candidateComponents));
+        "surprisal.mixture.components=" + candidateComponents);
+    properties.putAll(DetectorConfigParser.properties(settings));
+    DetectorConfig config = DetectorConfigParser.parse(properties);
     context = new MockProcessorContext<>(config.kafka());
     store = WindowStores.register(context, DetectorTopology.WINDOW_STORE);
     TrainingPipeline pipeline = new TrainingPipeline(
@@ -86,6 +88,19 @@ class TrainerProcessorTest {
     feed(500, truth);
     assertThat(fireUntilSettled(0)).isEmpty();
     assertThat(registry.current().version()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldCountAFitTooLargeForOneRecordAsFailedAndPublishNothing() {
+    // K = 4 components over 2,500 bits: 80 kB of parameters, over a 64 KiB record.
+    int dimension = 2500;
+    init("4", 1.0, "surprisal.feature.dimension=" + dimension,
+        "max.request.size=" + (64 * 1024 + OutputLimits.FRAMING_BYTES));
+    feed(500, SyntheticMixtures.separated(2, dimension, 3));
+
+    assertThat(fireUntilSettled(0)).isEmpty();
+    assertThat(observer.trainingResults).containsExactly(DetectorObserver.TrainingResult.FAILED);
+    assertThat(registry.current()).isNull();
   }
 
   @Test
