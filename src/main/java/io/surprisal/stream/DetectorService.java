@@ -99,6 +99,19 @@ public final class DetectorService implements AutoCloseable {
     return failure.get();
   }
 
+  /**
+   * Like {@link #awaitFailure()}, but gives up after {@code timeout}: true if the client has
+   * stopped with an error, for good; {@link #failure()} then says why.
+   */
+  public boolean awaitFailure(Duration timeout) throws InterruptedException {
+    return failed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The first exception that stopped a stream thread, or null (none yet, or Streams gave none). */
+  public Throwable failure() {
+    return failure.get();
+  }
+
   public ModelRegistry registry() {
     return registry;
   }
