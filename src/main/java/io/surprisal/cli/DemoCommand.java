@@ -1,5 +1,8 @@
 package io.surprisal.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.surprisal.event.MessageJson;
 import io.surprisal.generate.DetectionTally;
 import io.surprisal.generate.ScoresConsumer;
@@ -36,8 +39,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Start an embedded Kafka broker, a generator and the detector; print live status "
-        + "and, at the end, one JSON summary line on stdout.")
+        + "and, at the end, one JSON summary line on stdout. Exits 1, early, if the detector "
+        + "stops with an error.")
 final class DemoCommand implements Callable<Integer> {
+  /** Turns a scenario's summary record into a tree, to add the detector's state to it. */
+  private static final ObjectMapper SUMMARY_MAPPER = new ObjectMapper();
+
   @Mixin GenerateCommand.GeneratorOptions generator;
   @Mixin MarketOptions market;
   @Mixin MetricsEndpointOptions endpoint;
@@ -79,19 +86,40 @@ final class DemoCommand implements Callable<Integer> {
       try (TopicAdmin admin = new TopicAdmin(bootstrap)) {
         DetectorTopics.ensure(admin, config.topics(), 3, (short) 1);
       }
-      System.err.printf("Kafka broker listening on %s; topics %s (in), %s, %s, %s (out)%n"
+      PrintWriter err = spec.commandLine().getErr();
+      err.printf("Kafka broker listening on %s; topics %s (in), %s, %s, %s (out)%n"
               + "  attach any client, e.g.: kcat -b %s -t %s -C -e%n",
           bootstrap, config.topics().events(), config.topics().alerts(), config.topics().scores(),
           config.topics().deadLetters(), bootstrap, config.topics().alerts());
-      Object summary = runTraffic(config, bootstrap, chosen, tally);
-      // Through picocli's writer (System.out unless a caller set another), so tests can read it.
+      Outcome outcome = runTraffic(config, bootstrap, chosen, tally, err);
+      // Through picocli's writers (System.out and System.err unless a caller set others), so
+      // tests can read them.
       PrintWriter out = spec.commandLine().getOut();
-      out.println(new String(MessageJson.write(summary), StandardCharsets.UTF_8));
+      out.println(new String(MessageJson.write(outcome.summary()), StandardCharsets.UTF_8));
       out.flush();
+      if (outcome.detector().error() != null) {
+        // As run does: a detector that died is a failed run, whatever the counts before it say.
+        err.println("surprisal: the detector's Kafka Streams client stopped with an error, so the"
+            + " traffic was stopped early; the summary covers what was scored before: "
+            + outcome.detector().error());
+        return 1;
+      }
     } finally {
       deleteRecursively(state);
     }
     return 0;
+  }
+
+  /**
+   * @param summary the scenario's summary with the detector's state at the end, as "detector"
+   * @param detector that state; its error is set if the detector stopped for good
+   */
+  private record Outcome(JsonNode summary, DetectorStatus detector) {
+    static Outcome of(Object scenarioSummary, DetectorStatus detector) {
+      ObjectNode summary = SUMMARY_MAPPER.valueToTree(scenarioSummary);
+      summary.set("detector", SUMMARY_MAPPER.valueToTree(detector));
+      return new Outcome(summary, detector);
+    }
   }
 
   private Properties detectorProperties(String bootstrap, Path state, DemoScenario chosen) {
@@ -109,8 +137,8 @@ final class DemoCommand implements Callable<Integer> {
     return p;
   }
 
-  private Object runTraffic(DetectorConfig config, String bootstrap, DemoScenario chosen,
-      DetectionTally tally) throws InterruptedException {
+  private Outcome runTraffic(DetectorConfig config, String bootstrap, DemoScenario chosen,
+      DetectionTally tally, PrintWriter err) throws InterruptedException {
     Properties client = new Properties();
     client.setProperty("bootstrap.servers", bootstrap);
     DetectorMetrics metrics = new DetectorMetrics(Clock.systemUTC());
@@ -119,7 +147,7 @@ final class DemoCommand implements Callable<Integer> {
             Observability.start(detector, metrics, config.metricsEndpoint());
         ScoresConsumer scores = new ScoresConsumer(client, config.topics().scores(), tally);
         TrafficProducer producer = new TrafficProducer(client, config.topics().events())) {
-      System.err.printf("Status page: %s  (also /metrics, /health, /ready)%n",
+      err.printf("Status page: %s  (also /metrics, /health, /ready)%n",
           observability.statusPageUrl());
       detector.start(Duration.ofSeconds(60));
       chosen.start(client, config);
@@ -130,29 +158,37 @@ final class DemoCommand implements Callable<Integer> {
       traffic.start();
       long started = System.nanoTime();
       long end = started + duration.toNanos();
-      while (System.nanoTime() < end) {
-        Thread.sleep(Math.min(statusInterval.toMillis(), Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-        printStatus(started, tally, detector.registry().current(), chosen);
+      boolean failed = false;
+      // A detector that stopped for good scores nothing more: the traffic stops then, at once.
+      while (!failed && System.nanoTime() < end) {
+        long wait = Math.min(statusInterval.toMillis(),
+            Math.max(1, (end - System.nanoTime()) / 1_000_000));
+        failed = detector.awaitFailure(Duration.ofMillis(wait));
+        printStatus(err, started, tally, detector, chosen);
       }
       producer.stop();
       traffic.join();
-      // Let the detector finish what was sent, so the summary covers every event.
+      // Let the detector finish what was sent, so the summary covers every event; a dead one
+      // never will.
       long drainDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (tally.seen() < producer.sent() && System.nanoTime() < drainDeadline) Thread.sleep(100);
+      while (!failed && tally.seen() < producer.sent() && System.nanoTime() < drainDeadline) {
+        failed = detector.awaitFailure(Duration.ofMillis(100));
+      }
       scores.close();
       reader.join();
-      return chosen.summary();
+      return Outcome.of(chosen.summary(), DetectorStatus.of(detector));
     }
   }
 
-  private static void printStatus(long started, DetectionTally tally, PublishedModel live,
-      DemoScenario chosen) {
+  private static void printStatus(PrintWriter err, long started, DetectionTally tally,
+      DetectorService detector, DemoScenario chosen) {
     DetectionTally.Summary s = tally.summary();
-    System.err.printf(
-        "[%3ds] scored %,d (%.0f events/s), unscored %,d, alerts %,d, model %s, %s%n",
+    PublishedModel live = detector.registry().current();
+    err.printf(
+        "[%3ds] scored %,d (%.0f events/s), unscored %,d, alerts %,d, model %s, %s; %s%n",
         (System.nanoTime() - started) / 1_000_000_000L, s.events(), s.eventsPerSecond(),
         s.unscoredEvents(), s.alerts(), live == null ? "none yet" : "v" + live.version(),
-        chosen.status(s));
+        chosen.status(s), DetectorStatus.of(detector).describe());
   }
 
   private static void deleteRecursively(Path root) throws IOException {

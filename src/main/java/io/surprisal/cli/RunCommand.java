@@ -24,7 +24,11 @@ final class RunCommand implements Callable<Integer> {
   @Mixin KafkaClientOptions kafka;
   @Mixin MetricsEndpointOptions endpoint;
 
+  // fallbackValue: for an option true by default, picocli 4.7 otherwise sets it to the opposite
+  // of the default when the option is given, so --create-topics meant false, --no-create-topics
+  // true.
   @Option(names = "--create-topics", negatable = true, defaultValue = "true",
+      fallbackValue = "true",
       description = "Create missing topics at start (default: ${DEFAULT-VALUE}).")
   boolean createTopics;
 

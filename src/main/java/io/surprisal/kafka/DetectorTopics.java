@@ -9,7 +9,8 @@ import java.util.Map;
  * Creates the detector's topics where they are missing, with the layout the topology relies on:
  * samples has exactly one partition (one trainer task), models is compacted (its latest record is
  * the live model) and has one partition; regime-shifts has one partition, written by the trainer
- * task alone.
+ * task alone. These three are the application's own (by default named after its application.id);
+ * the events, alerts, scores and dead-letter topics are the ones users read and write.
  */
 public final class DetectorTopics {
   private DetectorTopics() {}

@@ -73,15 +73,13 @@ public record DetectorConfig(
   public record RegimeDetection(
       boolean enabled, double meanRunLength, double shift, int refitSamples) {}
 
-  /** The topics the detector reads and writes. */
+  /**
+   * The topics the detector reads and writes. By default samples, models and regime-shifts carry
+   * the application id (DetectorConfigParser.DEFAULTS): they hold one application's state.
+   */
   public record Topics(
       String events, String alerts, String scores, String deadLetters, String samples,
-      String models, String regimeShifts) {
-    public static Topics defaults() {
-      return new Topics(
-          "events", "alerts", "scores", "dead-letters", "samples", "models", "regime-shifts");
-    }
-  }
+      String models, String regimeShifts) {}
 
   /**
    * Where the metrics, health and status-page endpoint listens.

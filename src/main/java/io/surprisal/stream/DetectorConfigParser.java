@@ -25,7 +25,17 @@ import java.util.function.Function;
 public final class DetectorConfigParser {
   public static final String PREFIX = "surprisal.";
 
-  /** Every detector key with its default; null means required. README lists the same keys. */
+  /**
+   * Stands for the Kafka application.id in a default: the internal topics are the application's
+   * own, so that two deployments on one cluster (different application ids) never read each
+   * other's samples or go live with each other's models.
+   */
+  public static final String APPLICATION_ID = "<application.id>";
+
+  /**
+   * Every detector key with its default; null means required, {@link #APPLICATION_ID} is replaced
+   * by the application id. README lists the same keys.
+   */
   public static final Map<String, String> DEFAULTS = defaults();
 
   /** Kafka settings the detector chooses unless the properties say otherwise. */
@@ -44,9 +54,9 @@ public final class DetectorConfigParser {
     d.put("surprisal.topic.alerts", "alerts");
     d.put("surprisal.topic.scores", "scores");
     d.put("surprisal.topic.dead-letters", "dead-letters");
-    d.put("surprisal.topic.samples", "samples");
-    d.put("surprisal.topic.models", "models");
-    d.put("surprisal.topic.regime-shifts", "regime-shifts");
+    d.put("surprisal.topic.samples", APPLICATION_ID + "-samples");
+    d.put("surprisal.topic.models", APPLICATION_ID + "-models");
+    d.put("surprisal.topic.regime-shifts", APPLICATION_ID + "-regime-shifts");
     d.put("surprisal.scores.enabled", "true");
     d.put("surprisal.alert.rate", "0.001");
     d.put("surprisal.explain.features", "5");
@@ -111,7 +121,7 @@ public final class DetectorConfigParser {
     if (kafka.getProperty("bootstrap.servers", "").isBlank()) {
       throw new InvalidConfigException("bootstrap.servers is missing: name at least one host:port");
     }
-    Reader r = new Reader(properties);
+    Reader r = new Reader(properties, kafka.getProperty("application.id"));
     int dimension = r.get("surprisal.feature.dimension", Integer::parseInt, v -> v > 0, "be > 0");
     int windowSize = r.get("surprisal.window.size", Integer::parseInt, v -> v >= 20, "be >= 20");
     int minTraining =
@@ -229,9 +239,9 @@ public final class DetectorConfigParser {
   }
 
   /** Reads one key: its value or default, parsed and checked, or an error naming it. */
-  private record Reader(Properties properties) {
+  private record Reader(Properties properties, String applicationId) {
     <T> T get(String key, Function<String, T> parse, java.util.function.Predicate<T> rule, String ruleText) {
-      String raw = properties.getProperty(key, DEFAULTS.get(key));
+      String raw = properties.getProperty(key, defaultOf(key));
       if (raw == null) {
         throw new InvalidConfigException(key + " is missing and has no default");
       }
@@ -263,8 +273,18 @@ public final class DetectorConfigParser {
     }
 
     String topic(String key) {
-      return get(key, s -> s, s -> s.matches("[a-zA-Z0-9._-]{1,249}"),
-          "be a Kafka topic name (letters, digits, '.', '_', '-')");
+      String rule = "be a Kafka topic name (at most 249 letters, digits, '.', '_', '-')";
+      if (properties.getProperty(key) == null && DEFAULTS.get(key).contains(APPLICATION_ID)) {
+        // The bad part is then application.id, which the user may not connect with this key.
+        rule += " (the default " + DEFAULTS.get(key) + "; set " + key + " or change"
+            + " application.id)";
+      }
+      return get(key, s -> s, s -> s.matches("[a-zA-Z0-9._-]{1,249}"), rule);
+    }
+
+    private String defaultOf(String key) {
+      String value = DEFAULTS.get(key);
+      return value == null ? null : value.replace(APPLICATION_ID, applicationId);
     }
   }
 

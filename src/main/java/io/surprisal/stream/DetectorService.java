@@ -1,11 +1,13 @@
 package io.surprisal.stream;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,10 +28,13 @@ public final class DetectorService implements AutoCloseable {
     this(config, DetectorObserver.NONE);
   }
 
-  /** @param observer told of every event, alert, model and training round of this instance */
+  /**
+   * @param observer told of every event, alert, model and training round of this instance
+   * @throws InvalidConfigException if state.dir cannot be used: locked by another instance of the
+   *     same application on this host, or not creatable
+   */
   public DetectorService(DetectorConfig config, DetectorObserver observer) {
-    this.streams = new KafkaStreams(
-        DetectorTopology.buildTopology(config, registry, observer), config.kafka());
+    this.streams = newStreams(config, observer);
     // The default response (stop the whole client), but the cause is kept: start() reports it
     // instead of waiting out its timeout for a client that will never run, e.g. when the
     // cluster refuses the credentials.
@@ -45,6 +50,18 @@ public final class DetectorService implements AutoCloseable {
         running.countDown();
       }
     });
+  }
+
+  /** The state directory is locked and created here, in the KafkaStreams constructor. */
+  private KafkaStreams newStreams(DetectorConfig config, DetectorObserver observer) {
+    try {
+      return new KafkaStreams(
+          DetectorTopology.buildTopology(config, registry, observer), config.kafka());
+    } catch (StreamsException e) {
+      Optional<String> problem = StateDirectoryFailure.describe(e, config.kafka());
+      if (problem.isPresent()) throw new InvalidConfigException(problem.get(), e);
+      throw e;
+    }
   }
 
   /**
@@ -79,6 +96,19 @@ public final class DetectorService implements AutoCloseable {
    */
   public Throwable awaitFailure() throws InterruptedException {
     failed.await();
+    return failure.get();
+  }
+
+  /**
+   * Like {@link #awaitFailure()}, but gives up after {@code timeout}: true if the client has
+   * stopped with an error, for good; {@link #failure()} then says why.
+   */
+  public boolean awaitFailure(Duration timeout) throws InterruptedException {
+    return failed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The first exception that stopped a stream thread, or null (none yet, or Streams gave none). */
+  public Throwable failure() {
     return failure.get();
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -63,6 +64,44 @@ class DemoScenarioCommandTest {
         "delayEvents"}) {
       assertThat(first.has(field)).as(field).isTrue();
     }
+  }
+
+  @Test
+  void shouldStopTheTrafficAndExitOneWhenTheDetectorDies() throws Exception {
+    // A real fault, a misconfiguration: the detector's producer may send no record above 2 KB,
+    // and a fitted model is larger, so the first model's publication fails and Kafka Streams
+    // stops the client (ERROR) a few seconds in. The demo must not run out its 60 s nor exit 0.
+    long started = System.nanoTime();
+    int code = execute("demo", "--duration", "60s", "--metrics-port", "0",
+        "--status-interval", "1s", "-p", "surprisal.min.training.size=1000",
+        "-p", "producer.max.request.size=2048");
+    long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+
+    assertThat(code).as(err.toString()).isEqualTo(1);
+    assertThat(seconds).as("seconds until the demo ended").isLessThan(40);
+    JsonNode detector = summary().get("detector");
+    assertThat(detector.get("state").asText()).isEqualTo("ERROR");
+    assertThat(detector.get("error").asText())
+        .startsWith("RecordTooLargeException: The message is ")
+        .endsWith("larger than 2048, which is the value of the max.request.size configuration.");
+    List<String> lines = err.toString().lines().toList();
+    assertThat(lines).anyMatch(line -> line.startsWith("[") && line.contains("detector RUNNING"));
+    assertThat(lines).anyMatch(line -> line.startsWith("[") && line.contains("detector ERROR: "));
+    assertThat(lines.get(lines.size() - 1)).startsWith("surprisal: the detector's Kafka Streams"
+        + " client stopped with an error, so the traffic was stopped early");
+  }
+
+  @Test
+  void shouldReportARunningDetectorInTheSummary() throws Exception {
+    int code = execute("demo", "--duration", "3s", "--metrics-port", "0",
+        "--status-interval", "1s");
+
+    assertThat(code).as(err.toString()).isZero();
+    JsonNode detector = summary().get("detector");
+    assertThat(detector.get("state").asText()).isEqualTo("RUNNING");
+    assertThat(detector.get("error").isNull()).isTrue();
+    assertThat(err.toString().lines().filter(line -> line.startsWith("[")))
+        .isNotEmpty().allMatch(line -> line.endsWith("; detector RUNNING"));
   }
 
   @Test

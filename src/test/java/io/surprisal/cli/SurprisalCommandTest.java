@@ -41,6 +41,21 @@ class SurprisalCommandTest {
   }
 
   @Test
+  void shouldCreateTopicsAtStartUnlessGivenNoCreateTopics() {
+    assertThat(parsedRun().createTopics).isTrue();
+    assertThat(parsedRun("--create-topics").createTopics).isTrue();
+    assertThat(parsedRun("--no-create-topics").createTopics).isFalse();
+  }
+
+  private static RunCommand parsedRun(String... options) {
+    List<String> args = new java.util.ArrayList<>(List.of("run"));
+    args.addAll(List.of(options));
+    CommandLine.ParseResult parsed =
+        SurprisalCommand.commandLine().parseArgs(args.toArray(String[]::new));
+    return (RunCommand) parsed.subcommand().commandSpec().userObject();
+  }
+
+  @Test
   void shouldFailAtStartNamingTheInvalidSetting() {
     int code = execute("run", "--bootstrap-servers", "127.0.0.1:1",
         "-p", "surprisal.feature.dimension=64", "-p", "surprisal.alert.rate=2");

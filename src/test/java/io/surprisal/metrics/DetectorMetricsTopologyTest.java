@@ -62,7 +62,7 @@ class DetectorMetricsTopologyTest {
     ByteArraySerializer bytes = new ByteArraySerializer();
     ByteArrayDeserializer fromBytes = new ByteArrayDeserializer();
     events = driver.createInputTopic("events", bytes, bytes);
-    models = driver.createInputTopic("models", new StringSerializer(), bytes);
+    models = driver.createInputTopic(config.topics().models(), new StringSerializer(), bytes);
     alerts = driver.createOutputTopic("alerts", fromBytes, fromBytes);
     deadLetters = driver.createOutputTopic("dead-letters", fromBytes, fromBytes);
   }

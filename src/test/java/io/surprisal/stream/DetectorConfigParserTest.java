@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.surprisal.train.BernoulliMixtureTrainer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,8 @@ class DetectorConfigParserTest {
     DetectorConfig config = parse(BOOTSTRAP, DIMENSION);
 
     assertThat(config.dimension()).isEqualTo(784);
-    assertThat(config.topics()).isEqualTo(DetectorConfig.Topics.defaults());
+    assertThat(config.topics()).isEqualTo(new DetectorConfig.Topics("events", "alerts", "scores",
+        "dead-letters", "surprisal-samples", "surprisal-models", "surprisal-regime-shifts"));
     assertThat(config.scoresEnabled()).isTrue();
     assertThat(config.alertRate()).isEqualTo(0.001);
     assertThat(config.explainFeatures()).isEqualTo(5);
@@ -58,6 +60,47 @@ class DetectorConfigParserTest {
         parse(BOOTSTRAP, DIMENSION, "processing.guarantee=at_least_once", "application.id=fraud");
     assertThat(config.kafka().getProperty("processing.guarantee")).isEqualTo("at_least_once");
     assertThat(config.kafka().getProperty("application.id")).isEqualTo("fraud");
+  }
+
+  @Test
+  void shouldGiveTwoApplicationIdsDisjointInternalTopicsAndShareTheUserFacingOnes() {
+    DetectorConfig.Topics fraud = parse(BOOTSTRAP, DIMENSION, "application.id=fraud").topics();
+    DetectorConfig.Topics market = parse(BOOTSTRAP, DIMENSION, "application.id=market").topics();
+
+    assertThat(List.of(fraud.samples(), fraud.models(), fraud.regimeShifts()))
+        .containsExactly("fraud-samples", "fraud-models", "fraud-regime-shifts");
+    assertThat(List.of(market.samples(), market.models(), market.regimeShifts()))
+        .containsExactly("market-samples", "market-models", "market-regime-shifts");
+    assertThat(List.of(fraud.events(), fraud.alerts(), fraud.scores(), fraud.deadLetters()))
+        .containsExactly(market.events(), market.alerts(), market.scores(), market.deadLetters());
+  }
+
+  @Test
+  void shouldPreferAnExplicitInternalTopicToTheApplicationIdDefault() {
+    DetectorConfig.Topics topics = parse(BOOTSTRAP, DIMENSION, "application.id=fraud",
+        "surprisal.topic.samples=shared-samples", "surprisal.topic.models=shared-models",
+        "surprisal.topic.regime-shifts=shifts").topics();
+
+    assertThat(List.of(topics.samples(), topics.models(), topics.regimeShifts()))
+        .containsExactly("shared-samples", "shared-models", "shifts");
+  }
+
+  @Test
+  void shouldListTheInternalTopicDefaultsAsTakenFromTheApplicationId() {
+    assertThat(DetectorConfigParser.DEFAULTS)
+        .containsEntry("surprisal.topic.samples", "<application.id>-samples")
+        .containsEntry("surprisal.topic.models", "<application.id>-models")
+        .containsEntry("surprisal.topic.regime-shifts", "<application.id>-regime-shifts")
+        .containsEntry("surprisal.topic.events", "events");
+  }
+
+  @Test
+  void shouldFailNamingTheTopicKeyAndApplicationIdWhenTheDerivedNameIsInvalid() {
+    assertThatThrownBy(() -> parse(BOOTSTRAP, DIMENSION, "application.id=fraud detector"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("surprisal.topic.samples must be a Kafka topic name (at most 249 letters,"
+            + " digits, '.', '_', '-') (the default <application.id>-samples; set"
+            + " surprisal.topic.samples or change application.id), got fraud detector-samples");
   }
 
   @Test

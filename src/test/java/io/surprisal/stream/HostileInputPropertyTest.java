@@ -60,7 +60,7 @@ class HostileInputPropertyTest {
     deadLetters = driver.createOutputTopic("dead-letters", new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
     BernoulliMixture model = SyntheticMixtures.separated(2, DIMENSION, 1);
-    driver.createInputTopic("models", new StringSerializer(), bytes).pipeInput("model",
+    driver.createInputTopic(config.topics().models(), new StringSerializer(), bytes).pipeInput("model",
         ModelCodec.encode(new PublishedModel(1, 0, 100, -10.0,
             new Calibration(-40, 0.001, 1, new double[] {-40}), model)));
   }

@@ -49,7 +49,7 @@ class ModelRefusalTopologyTest {
         config.kafka(), Instant.ofEpochMilli(0));
     ByteArraySerializer bytes = new ByteArraySerializer();
     events = driver.createInputTopic("events", bytes, bytes);
-    models = driver.createInputTopic("models", new StringSerializer(), bytes);
+    models = driver.createInputTopic(config.topics().models(), new StringSerializer(), bytes);
     scores = driver.createOutputTopic("scores", new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
     models.pipeInput("model", encoded(LIVE, truth));

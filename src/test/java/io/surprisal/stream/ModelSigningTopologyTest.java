@@ -47,7 +47,7 @@ class ModelSigningTopologyTest {
         config.kafka(), Instant.ofEpochMilli(0));
     ByteArraySerializer bytes = new ByteArraySerializer();
     events = driver.createInputTopic("events", bytes, bytes);
-    models = driver.createInputTopic("models", new StringSerializer(), bytes);
+    models = driver.createInputTopic(config.topics().models(), new StringSerializer(), bytes);
     scores = driver.createOutputTopic("scores", new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
   }

@@ -60,7 +60,7 @@ class RegimeShiftTopologyTest {
       TestInputTopic<byte[], byte[]> events =
           driver.createInputTopic("events", new ByteArraySerializer(), new ByteArraySerializer());
       TestOutputTopic<String, byte[]> shifts = driver.createOutputTopic(
-          "regime-shifts", new StringDeserializer(), new ByteArrayDeserializer());
+          config.topics().regimeShifts(), new StringDeserializer(), new ByteArrayDeserializer());
       TestOutputTopic<byte[], byte[]> alerts = driver.createOutputTopic(
           "alerts", new ByteArrayDeserializer(), new ByteArrayDeserializer());
 
