@@ -167,6 +167,8 @@ final class DemoCommand implements Callable<Integer> {
         printStatus(err, started, tally, detector, chosen);
       }
       producer.stop();
+      // A dead detector may have left a send blocked (its events topic deleted, say): close now.
+      if (failed) producer.close();
       traffic.join();
       // Let the detector finish what was sent, so the summary covers every event; a dead one
       // never will.

@@ -2,6 +2,7 @@ package io.surprisal.generate;
 
 import io.surprisal.generate.EventGenerator.GeneratedEvent;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -10,6 +11,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -21,6 +23,8 @@ public final class TrafficProducer implements AutoCloseable {
   private final String topic;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final AtomicLong sent = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   /** @param clientProperties bootstrap.servers and any security settings */
   public TrafficProducer(Properties clientProperties, String topic) {
@@ -47,11 +51,20 @@ public final class TrafficProducer implements AutoCloseable {
       if (wait > 0) sleep(wait);
       GeneratedEvent event = generator.next();
       onSent.accept(event);
-      producer.send(new ProducerRecord<>(topic, event.key().getBytes(StandardCharsets.UTF_8),
-          event.json()));
+      try {
+        producer.send(new ProducerRecord<>(topic, event.key().getBytes(StandardCharsets.UTF_8),
+            event.json()));
+      } catch (KafkaException | IllegalStateException e) {
+        if (closed.get()) return; // closed under a blocked send: see close()
+        throw e;
+      }
       sent.incrementAndGet();
     }
-    producer.flush();
+    try {
+      producer.flush();
+    } catch (KafkaException | IllegalStateException e) {
+      if (!closed.get()) throw e;
+    }
   }
 
   private static void sleep(long nanos) {
@@ -71,8 +84,15 @@ public final class TrafficProducer implements AutoCloseable {
     stopped.set(true);
   }
 
+  /**
+   * Stops and closes the producer within a few seconds, also when a send is blocked waiting for a
+   * topic that is gone (up to max.block.ms otherwise): that send gives up, and {@link #run}
+   * returns.
+   */
   @Override
   public void close() {
-    producer.close();
+    stopped.set(true);
+    closed.set(true);
+    producer.close(CLOSE_TIMEOUT);
   }
 }

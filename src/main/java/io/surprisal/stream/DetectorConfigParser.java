@@ -6,6 +6,7 @@ import io.surprisal.train.BinaryLatentTrainer;
 import io.surprisal.train.ModelTrainers;
 import io.surprisal.train.VaeTrainer;
 import java.time.Duration;
+import org.apache.kafka.streams.StreamsConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -44,6 +45,9 @@ public final class DetectorConfigParser {
           "application.id", "surprisal",
           "processing.guarantee", "exactly_once_v2",
           "processing.exception.handler.global.enabled", "true");
+
+  /** Each top feature costs an alert about 60 bytes; this keeps them a small part of a record. */
+  static final int MAX_EXPLAIN_FEATURES = 1000;
 
   private DetectorConfigParser() {}
 
@@ -145,17 +149,26 @@ public final class DetectorConfigParser {
         r.get("surprisal.sample.rate", Double::parseDouble, v -> v > 0 && v <= 1, "be inside (0, 1]");
     BinaryLatentTrainer.Settings binaryLatent = binaryLatent(r, seed);
     VaeTrainer.Settings vae = vae(r, seed);
+    DetectorConfig.Topics topics = new DetectorConfig.Topics(
+        r.topic("surprisal.topic.events"), r.topic("surprisal.topic.alerts"),
+        r.topic("surprisal.topic.scores"), r.topic("surprisal.topic.dead-letters"),
+        r.topic("surprisal.topic.samples"), r.topic("surprisal.topic.models"),
+        r.topic("surprisal.topic.regime-shifts"));
+    // A write the broker refuses dead-letters its input (at-least-once; see OutputFailureHandler),
+    // into the detector's own dead-letter topic unless the properties name another.
+    kafka.putIfAbsent(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        OutputFailureHandler.class.getName());
+    kafka.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters());
+    OutputLimits.from(kafka); // fails here, at start, when max.request.size leaves no room
     return new DetectorConfig(
         dimension,
-        new DetectorConfig.Topics(
-            r.topic("surprisal.topic.events"), r.topic("surprisal.topic.alerts"),
-            r.topic("surprisal.topic.scores"), r.topic("surprisal.topic.dead-letters"),
-            r.topic("surprisal.topic.samples"), r.topic("surprisal.topic.models"),
-            r.topic("surprisal.topic.regime-shifts")),
+        topics,
         r.get("surprisal.scores.enabled", DetectorConfigParser::bool, v -> true, "be true or false"),
         r.get("surprisal.alert.rate", Double::parseDouble, v -> v > 0 && v < 1, "be inside (0, 1)"),
-        r.get("surprisal.explain.features", Integer::parseInt, v -> v >= 0 && v <= dimension,
-            "be in 0..surprisal.feature.dimension (" + dimension + ")"),
+        r.get("surprisal.explain.features", Integer::parseInt,
+            v -> v >= 0 && v <= Math.min(dimension, MAX_EXPLAIN_FEATURES),
+            "be in 0.." + Math.min(dimension, MAX_EXPLAIN_FEATURES)
+                + " (at most surprisal.feature.dimension and " + MAX_EXPLAIN_FEATURES + ")"),
         sampleRate,
         windowSize,
         minTraining,

@@ -38,23 +38,41 @@ record OutputLimits(int maxRecordBytes) {
 
   private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
 
+  /**
+   * The least room the outputs need: a score or alert with the longest key, id and copied headers
+   * the limits allow, escaped, and a thousand top features, fits in it.
+   */
+  static final int MIN_RECORD_BYTES = 128 * 1024;
+
   OutputLimits {
-    if (maxRecordBytes < 64 * 1024) {
-      throw new IllegalArgumentException(
-          "records must be allowed at least 64 KiB, got " + maxRecordBytes + " bytes");
+    if (maxRecordBytes < MIN_RECORD_BYTES) {
+      throw new IllegalArgumentException("records must be allowed at least " + MIN_RECORD_BYTES
+          + " bytes, got " + maxRecordBytes);
     }
   }
 
   /**
    * From the Streams properties: the producer's max.request.size ("producer." prefixed or not, as
    * Kafka Streams reads it), less the framing.
+   *
+   * @throws InvalidConfigException when it leaves less than {@link #MIN_RECORD_BYTES}
    */
   static OutputLimits from(Properties kafka) {
     String key = ProducerConfig.MAX_REQUEST_SIZE_CONFIG;
-    Object value = kafka.getOrDefault("producer." + key, kafka.get(key));
-    int maxRequestSize =
-        value == null ? DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(value.toString().trim());
-    return new OutputLimits(maxRequestSize - FRAMING_BYTES);
+    String setting = kafka.containsKey("producer." + key) ? "producer." + key : key;
+    Object value = kafka.get(setting);
+    long maxRequestSize;
+    try {
+      maxRequestSize = value == null ? DEFAULT_MAX_REQUEST_SIZE : Long.parseLong(value.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidConfigException(setting + " must be a number of bytes, got " + value);
+    }
+    if (maxRequestSize - FRAMING_BYTES < MIN_RECORD_BYTES || maxRequestSize > Integer.MAX_VALUE) {
+      throw new InvalidConfigException(setting + " must be in " + (MIN_RECORD_BYTES + FRAMING_BYTES)
+          + ".." + Integer.MAX_VALUE + " bytes: the detector's scores and alerts need that room,"
+          + " got " + value);
+    }
+    return new OutputLimits((int) maxRequestSize - FRAMING_BYTES);
   }
 
   static int size(Headers headers) {

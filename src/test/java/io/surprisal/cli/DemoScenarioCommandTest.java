@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -68,27 +72,46 @@ class DemoScenarioCommandTest {
 
   @Test
   void shouldStopTheTrafficAndExitOneWhenTheDetectorDies() throws Exception {
-    // A real fault, a misconfiguration: the detector's producer may send no record above 2 KB,
-    // and a fitted model is larger, so the first model's publication fails and Kafka Streams
-    // stops the client (ERROR) a few seconds in. The demo must not run out its 60 s nor exit 0.
+    // A real fault from outside: once the demo's detector runs, its events topic is deleted, and
+    // Kafka Streams stops the client for good (ERROR: a source topic is missing). The demo must
+    // not run out its 60 s nor exit 0.
+    Thread saboteur = new Thread(this::deleteTheEventsTopicOnceRunning, "demo-saboteur");
+    saboteur.setDaemon(true);
+    saboteur.start();
     long started = System.nanoTime();
     int code = execute("demo", "--duration", "60s", "--metrics-port", "0",
-        "--status-interval", "1s", "-p", "surprisal.min.training.size=1000",
-        "-p", "producer.max.request.size=2048");
+        "--status-interval", "1s");
     long seconds = (System.nanoTime() - started) / 1_000_000_000L;
 
     assertThat(code).as(err.toString()).isEqualTo(1);
     assertThat(seconds).as("seconds until the demo ended").isLessThan(40);
     JsonNode detector = summary().get("detector");
     assertThat(detector.get("state").asText()).isEqualTo("ERROR");
-    assertThat(detector.get("error").asText())
-        .startsWith("RecordTooLargeException: The message is ")
-        .endsWith("larger than 2048, which is the value of the max.request.size configuration.");
+    assertThat(detector.get("error").asText()).isNotBlank();
     List<String> lines = err.toString().lines().toList();
     assertThat(lines).anyMatch(line -> line.startsWith("[") && line.contains("detector RUNNING"));
     assertThat(lines).anyMatch(line -> line.startsWith("[") && line.contains("detector ERROR: "));
     assertThat(lines.get(lines.size() - 1)).startsWith("surprisal: the detector's Kafka Streams"
         + " client stopped with an error, so the traffic was stopped early");
+  }
+
+  /** Reads the broker's address off the demo's stderr, waits for a status line, deletes. */
+  private void deleteTheEventsTopicOnceRunning() {
+    Pattern listening = Pattern.compile("Kafka broker listening on (\\S+);");
+    try {
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      Matcher address = listening.matcher("");
+      while (System.nanoTime() < deadline) {
+        address = listening.matcher(err.toString());
+        if (address.find() && err.toString().contains("detector RUNNING")) break;
+        Thread.sleep(100);
+      }
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", address.group(1)))) {
+        admin.deleteTopics(List.of("events")).all().get();
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("could not delete the demo's events topic", e);
+    }
   }
 
   @Test

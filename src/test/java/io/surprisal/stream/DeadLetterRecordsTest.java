@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** Dead letters are their input, replayable as it is, with the reason in documented headers. */
 class DeadLetterRecordsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final OutputLimits LIMITS = new OutputLimits(100_000);
+  private static final OutputLimits LIMITS = new OutputLimits(200_000);
   private static final RecordMetadata SOURCE = new RecordMetadata() {
     @Override public String topic() { return "events"; }
     @Override public int partition() { return 2; }
@@ -82,7 +82,7 @@ class DeadLetterRecordsTest {
 
   @Test
   void shouldCutAValueLargerThanTheProducerMayWriteAndGiveItsSizeAndHash() {
-    byte[] value = new byte[150_000];
+    byte[] value = new byte[300_000];
     Arrays.fill(value, (byte) 'x');
     Record<byte[], byte[]> record = new Record<>(new byte[] {'k'}, value, 5L);
 
@@ -91,7 +91,7 @@ class DeadLetterRecordsTest {
     assertThat(OutputLimits.size(letter.key(), letter.value(), letter.headers()))
         .isLessThanOrEqualTo(LIMITS.maxRecordBytes());
     assertThat(letter.value()).isEqualTo(Arrays.copyOf(value, letter.value().length));
-    assertThat(header(letter.headers(), DeadLetterRecords.VALUE_BYTES)).isEqualTo("150000");
+    assertThat(header(letter.headers(), DeadLetterRecords.VALUE_BYTES)).isEqualTo("300000");
     assertThat(header(letter.headers(), DeadLetterRecords.VALUE_SHA256))
         .isEqualTo(DeadLetterRecords.sha256(value));
     assertThat(letter.key()).containsExactly('k');

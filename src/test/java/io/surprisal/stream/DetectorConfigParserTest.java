@@ -111,6 +111,27 @@ class DetectorConfigParserTest {
   }
 
   @Test
+  void shouldDeadLetterRefusedWritesIntoTheDetectorsOwnDeadLetterTopicUnlessToldOtherwise() {
+    Properties kafka = parse(BOOTSTRAP, DIMENSION, "surprisal.topic.dead-letters=rejects").kafka();
+    assertThat(kafka.getProperty("production.exception.handler"))
+        .isEqualTo(OutputFailureHandler.class.getName());
+    assertThat(kafka.getProperty("errors.dead.letter.queue.topic.name")).isEqualTo("rejects");
+
+    Properties own = parse(BOOTSTRAP, DIMENSION, "errors.dead.letter.queue.topic.name=dlq").kafka();
+    assertThat(own.getProperty("errors.dead.letter.queue.topic.name")).isEqualTo("dlq");
+  }
+
+  @Test
+  void shouldFailNamingTheProducerSettingWhenItLeavesNoRoomForTheOutputs() {
+    assertThatThrownBy(() -> parse(BOOTSTRAP, DIMENSION, "producer.max.request.size=2048"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("producer.max.request.size must be in 131584..2147483647 bytes: the"
+            + " detector's scores and alerts need that room, got 2048");
+    assertThat(OutputLimits.from(parse(BOOTSTRAP, DIMENSION, "max.request.size=2000000").kafka())
+        .maxRecordBytes()).isEqualTo(2_000_000 - OutputLimits.FRAMING_BYTES);
+  }
+
+  @Test
   void shouldFailNamingKeyRuleAndValueForAlertRateAboveOne() {
     assertThatThrownBy(() -> parse(BOOTSTRAP, DIMENSION, "surprisal.alert.rate=2"))
         .isInstanceOf(InvalidConfigException.class)

@@ -92,10 +92,10 @@ class TrainerProcessorTest {
 
   @Test
   void shouldCountAFitTooLargeForOneRecordAsFailedAndPublishNothing() {
-    // K = 4 components over 2,500 bits: 80 kB of parameters, over a 64 KiB record.
+    // K = 8 components over 2,500 bits: 160 kB of parameters, over the smallest record allowed.
     int dimension = 2500;
-    init("4", 1.0, "surprisal.feature.dimension=" + dimension,
-        "max.request.size=" + (64 * 1024 + OutputLimits.FRAMING_BYTES));
+    init("8", 1.0, "surprisal.feature.dimension=" + dimension,
+        "max.request.size=" + (OutputLimits.MIN_RECORD_BYTES + OutputLimits.FRAMING_BYTES));
     feed(500, SyntheticMixtures.separated(2, dimension, 3));
 
     assertThat(fireUntilSettled(0)).isEmpty();
