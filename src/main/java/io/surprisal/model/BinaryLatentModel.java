@@ -22,6 +22,12 @@ public final class BinaryLatentModel implements DensityModel {
   public static final String KIND = "binary-latent";
   /** Enumerating 2^K codes holds 2^K·L doubles; 2^16 codes at L = 784 is already 400 MB. */
   public static final int MAX_ENUMERATION_LIMIT = 16;
+  /**
+   * The most log-odds an enumerated model may hold, 2^K·L ≤ 2^26 (512 MB): the largest limit fits
+   * up to L = 1024. A model record declares K, L and its own limit, so without this bound a record
+   * could ask 2^16·L doubles for any L the detector is configured with.
+   */
+  public static final long MAX_ENUMERATED_LOG_ODDS = 1L << 26;
 
   private final double[] priorLogOdds;
   private final BinaryInputMlp decoder;
@@ -46,8 +52,10 @@ public final class BinaryLatentModel implements DensityModel {
    * @param priorLogOdds η, K finite values: ρ_j = σ(η_j)
    * @param decoder K inputs to L outputs (the log-odds of θ)
    * @param encoder L inputs to K outputs (the log-odds of q(z|x))
-   * @param enumerationLimit score exactly when K is at most this (0..16)
-   * @param scoringSamples S, importance samples per score above the limit (>= 1)
+   * @param enumerationLimit score exactly when K is at most this (0..16), which takes 2^K·L
+   *     doubles, at most {@link #MAX_ENUMERATED_LOG_ODDS}
+   * @param scoringSamples S, importance samples per score above the limit
+   *     (1..{@value ImportanceEstimate#MAX_SCORING_SAMPLES})
    * @throws IllegalArgumentException naming the first argument that breaks a rule
    */
   public static BinaryLatentModel of(
@@ -70,15 +78,35 @@ public final class BinaryLatentModel implements DensityModel {
           "encoder inputs must equal the decoder's outputs L = " + decoder.outputs() + ", got "
               + encoder.inputs());
     }
+    requireEnumerationLimit(enumerationLimit);
+    requireEnumerable(latent, decoder.outputs(), enumerationLimit);
+    ImportanceEstimate.requireScoringSamples(scoringSamples);
+    return new BinaryLatentModel(
+        priorLogOdds.clone(), decoder, encoder, enumerationLimit, scoringSamples);
+  }
+
+  /** @throws IllegalArgumentException unless enumerationLimit is in 0..{@value #MAX_ENUMERATION_LIMIT} */
+  static void requireEnumerationLimit(int enumerationLimit) {
     if (enumerationLimit < 0 || enumerationLimit > MAX_ENUMERATION_LIMIT) {
       throw new IllegalArgumentException(
           "enumerationLimit must be in 0.." + MAX_ENUMERATION_LIMIT + ", got " + enumerationLimit);
     }
-    if (scoringSamples < 1) {
-      throw new IllegalArgumentException("scoringSamples must be >= 1, got " + scoringSamples);
+  }
+
+  /**
+   * @param enumerationLimit already checked to be in 0..{@value #MAX_ENUMERATION_LIMIT}
+   * @throws IllegalArgumentException when K is enumerated and 2^K·L is above
+   *     {@link #MAX_ENUMERATED_LOG_ODDS}
+   */
+  static void requireEnumerable(int latent, int dimension, int enumerationLimit) {
+    if (latent > enumerationLimit) return;
+    long logOdds = (1L << latent) * dimension;
+    if (logOdds > MAX_ENUMERATED_LOG_ODDS) {
+      throw new IllegalArgumentException(
+          "enumerating 2^" + latent + " codes over L = " + dimension + " bits takes " + logOdds
+              + " log-odds, more than " + MAX_ENUMERATED_LOG_ODDS + ": enumerationLimit must be"
+              + " below K = " + latent + ", got " + enumerationLimit);
     }
-    return new BinaryLatentModel(
-        priorLogOdds.clone(), decoder, encoder, enumerationLimit, scoringSamples);
   }
 
   /** log p(x, c) = b_c + Σ_{x_d=1} a_cd for every code c, bit j of c being z_j. */

@@ -37,7 +37,14 @@ final class BinaryLatentPayload {
     }
   }
 
-  static BinaryLatentState read(ByteBuffer in) throws ModelFormatException {
+  /**
+   * Reads the payload, refusing a shape header before any array is read: an L other than
+   * {@code expectedDimension} (see {@link ModelCodec#decode(byte[], int)}), an enumeration limit
+   * out of range or whose 2^K·L table is too large, or a number of scoring samples out of range.
+   * Every array is then bounded by the record's size.
+   */
+  static BinaryLatentState read(ByteBuffer in, int expectedDimension)
+      throws ModelFormatException {
     int latent = in.getInt();
     int dimension = in.getInt();
     int decoderHidden = in.getInt();
@@ -49,16 +56,20 @@ final class BinaryLatentPayload {
           "binary-latent shape must have K >= 1, L >= 1, H >= 0, G >= 0, got K=" + latent + ", L="
               + dimension + ", H=" + decoderHidden + ", G=" + encoderHidden);
     }
+    ModelCodec.requireDimension(dimension, expectedDimension);
+    BinaryLatentModel.requireEnumerationLimit(enumerationLimit);
+    BinaryLatentModel.requireEnumerable(latent, dimension, enumerationLimit);
+    ImportanceEstimate.requireScoringSamples(scoringSamples);
     double[] prior = ModelCodec.readDoubles(in, latent, "priorLogOdds");
-    double[] decoderW1 = ModelCodec.readDoubles(in, (long) latent * decoderHidden, "decoderW1");
+    double[] decoderW1 = ModelCodec.readMatrix(in, latent, decoderHidden, "decoderW1");
     double[] decoderB1 = ModelCodec.readDoubles(in, decoderHidden, "decoderB1");
     long decoderIn = decoderHidden == 0 ? latent : decoderHidden;
-    double[] decoderW2 = ModelCodec.readDoubles(in, decoderIn * dimension, "decoderW2");
+    double[] decoderW2 = ModelCodec.readMatrix(in, decoderIn, dimension, "decoderW2");
     double[] decoderB2 = ModelCodec.readDoubles(in, dimension, "decoderB2");
-    double[] encoderW1 = ModelCodec.readDoubles(in, (long) dimension * encoderHidden, "encoderW1");
+    double[] encoderW1 = ModelCodec.readMatrix(in, dimension, encoderHidden, "encoderW1");
     double[] encoderB1 = ModelCodec.readDoubles(in, encoderHidden, "encoderB1");
     long encoderIn = encoderHidden == 0 ? dimension : encoderHidden;
-    double[] encoderW2 = ModelCodec.readDoubles(in, encoderIn * latent, "encoderW2");
+    double[] encoderW2 = ModelCodec.readMatrix(in, encoderIn, latent, "encoderW2");
     double[] encoderB2 = ModelCodec.readDoubles(in, latent, "encoderB2");
     return new BinaryLatentState(
         latent, dimension, decoderHidden, encoderHidden, enumerationLimit, scoringSamples, prior,

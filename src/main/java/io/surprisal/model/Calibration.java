@@ -6,7 +6,7 @@ import java.util.Arrays;
  * A model's alert threshold and the holdout log-likelihoods it came from (split-conformal: on
  * traffic like the holdout, P(log p(x) &lt; threshold) ≤ targetAlertRate).
  *
- * @param threshold alert when log p(x) is strictly below this (nats)
+ * @param threshold alert when log p(x) is strictly below this (nats, finite)
  * @param targetAlertRate q, the alert rate the threshold was set for
  * @param holdoutSize how many holdout events the threshold was computed from
  * @param holdoutQuantiles ascending log-likelihoods spanning the holdout (all of it, or evenly
@@ -16,12 +16,16 @@ public record Calibration(
     double threshold, double targetAlertRate, int holdoutSize, double[] holdoutQuantiles) {
 
   public Calibration {
-    if (Double.isNaN(threshold)) {
-      throw new IllegalArgumentException("threshold must be a number, got NaN");
+    // +∞ would alert on every event and −∞ on none: neither came from a holdout.
+    if (!Double.isFinite(threshold)) {
+      throw new IllegalArgumentException("threshold must be finite, got " + threshold);
     }
     if (!(targetAlertRate > 0 && targetAlertRate < 1)) {
       throw new IllegalArgumentException(
           "targetAlertRate must be inside (0, 1), got " + targetAlertRate);
+    }
+    if (holdoutSize < 1) {
+      throw new IllegalArgumentException("holdoutSize must be >= 1, got " + holdoutSize);
     }
     if (holdoutQuantiles.length == 0 || holdoutSize < holdoutQuantiles.length) {
       throw new IllegalArgumentException(

@@ -9,6 +9,21 @@ package io.surprisal.model;
  * @param samples S
  */
 public record ImportanceEstimate(double logLikelihood, double standardError, int samples) {
+  /**
+   * The most importance samples a model may draw per score (its scoringSamples, S). A score costs
+   * S decoder passes and holds S log weights, and S comes from the model record, so it is bounded
+   * where the record is read: 4096 is 64 times the binary-latent default and 256 times the VAE's,
+   * where 2^31 − 1 would ask 16 GB for every score.
+   */
+  public static final int MAX_SCORING_SAMPLES = 4096;
+
+  /** @throws IllegalArgumentException unless scoringSamples is in 1..{@value #MAX_SCORING_SAMPLES} */
+  static void requireScoringSamples(int scoringSamples) {
+    if (scoringSamples < 1 || scoringSamples > MAX_SCORING_SAMPLES) {
+      throw new IllegalArgumentException(
+          "scoringSamples must be in 1.." + MAX_SCORING_SAMPLES + ", got " + scoringSamples);
+    }
+  }
 
   /** The estimate from log weights, computed on weights scaled by their maximum (which cancels). */
   static ImportanceEstimate of(double[] logWeights) {

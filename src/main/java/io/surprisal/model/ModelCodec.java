@@ -29,6 +29,12 @@ import java.util.zip.CRC32;
  * Decoding checks the checksum before reading anything, so a flipped bit or a cut record is refused
  * with a {@link ModelFormatException}, never turned into a silently different model. A new kind adds
  * a kind code, not a format version: records of existing kinds keep their exact bytes.
+ *
+ * <p>A record is untrusted input (the models topic is replayed at every restart), so decoding
+ * allocates nothing a record's own bytes do not pay for: every declared count is compared, exactly,
+ * with the values left in the record before its array is made, and what a model derives from its
+ * shape rather than its bytes is bounded where the shape is read: L by the expected dimension
+ * ({@link #decode(byte[], int)}), the enumeration limit and the scoring samples by their maximums.
  */
 public final class ModelCodec {
   public static final int FORMAT_VERSION = 1;
@@ -38,6 +44,8 @@ public final class ModelCodec {
   private static final int KIND_VAE = 3;
   private static final int CHECKSUM_BYTES = 4;
   private static final int MIN_LENGTH = MAGIC.length + 2 + 1 + CHECKSUM_BYTES;
+  /** No expected dimension: {@link #decode(byte[])} takes a model of any L. */
+  private static final int ANY_DIMENSION = 0;
 
   private ModelCodec() {}
 
@@ -66,7 +74,35 @@ public final class ModelCodec {
     return bytes.toByteArray();
   }
 
+  /**
+   * Decodes a model of any dimension, for model files: their reader checks the dimension it needs.
+   * A record from a topic is decoded with {@link #decode(byte[], int)}.
+   */
   public static PublishedModel decode(byte[] bytes) throws ModelFormatException {
+    return decodeShaped(bytes, ANY_DIMENSION);
+  }
+
+  /**
+   * Decodes a model that must score {@code expectedDimension} bits. A record that declares another
+   * L is refused as soon as its kind payload's shape header is read, before any parameter is read
+   * or any model is built: an enumerated binary-latent model holds 2^K·L doubles, so a wrong L
+   * could otherwise ask gigabytes of a model that would be refused anyway.
+   *
+   * @throws ModelDimensionException when the declared L differs from {@code expectedDimension}
+   * @throws ModelFormatException when the record is corrupt, truncated, unknown or invalid
+   */
+  public static PublishedModel decode(byte[] bytes, int expectedDimension)
+      throws ModelFormatException {
+    if (expectedDimension < 1) {
+      throw new IllegalArgumentException(
+          "expectedDimension must be >= 1, got " + expectedDimension);
+    }
+    return decodeShaped(bytes, expectedDimension);
+  }
+
+  /** @param expectedDimension the L the record must declare, or {@link #ANY_DIMENSION} */
+  private static PublishedModel decodeShaped(byte[] bytes, int expectedDimension)
+      throws ModelFormatException {
     if (bytes == null || bytes.length < MIN_LENGTH) {
       throw new ModelFormatException(
           "model record is truncated: " + (bytes == null ? 0 : bytes.length) + " bytes");
@@ -106,16 +142,18 @@ public final class ModelCodec {
       double targetAlertRate = body.getDouble();
       int holdoutSize = body.getInt();
       double[] quantiles = readDoubles(body, body.getInt(), "holdoutQuantiles");
+      // Checked before the payload: a bad threshold is refused without building the model.
+      Calibration calibration = new Calibration(threshold, targetAlertRate, holdoutSize, quantiles);
       DensityModel model = switch (kind) {
-        case KIND_MIXTURE -> readMixture(body);
-        case KIND_BINARY_LATENT -> BinaryLatentMapper.toModel(BinaryLatentPayload.read(body));
-        default -> VaeMapper.toModel(VaePayload.read(body));
+        case KIND_MIXTURE -> readMixture(body, expectedDimension);
+        case KIND_BINARY_LATENT ->
+            BinaryLatentMapper.toModel(BinaryLatentPayload.read(body, expectedDimension));
+        default -> VaeMapper.toModel(VaePayload.read(body, expectedDimension));
       };
       if (body.hasRemaining()) {
         throw new ModelFormatException(
             "model record has " + body.remaining() + " unexpected bytes after the parameters");
       }
-      Calibration calibration = new Calibration(threshold, targetAlertRate, holdoutSize, quantiles);
       return new PublishedModel(version, trainedAt, windowSize, holdoutMean, calibration, model);
     } catch (BufferUnderflowException e) {
       throw new ModelFormatException("model record is truncated", e);
@@ -140,13 +178,43 @@ public final class ModelCodec {
     for (double t : state.theta()) out.writeDouble(t);
   }
 
-  private static BernoulliMixture readMixture(ByteBuffer body) throws ModelFormatException {
+  private static BernoulliMixture readMixture(ByteBuffer body, int expectedDimension)
+      throws ModelFormatException {
     int components = body.getInt();
     int dimension = body.getInt();
+    if (components < 1 || dimension < 1) {
+      throw new ModelFormatException(
+          "mixture shape must have K >= 1, L >= 1, got K=" + components + ", L=" + dimension);
+    }
+    requireDimension(dimension, expectedDimension);
     double[] weights = readDoubles(body, components, "weights");
-    double[] theta = readDoubles(body, (long) components * dimension, "theta");
+    double[] theta = readMatrix(body, components, dimension, "theta");
     return BernoulliMixtureMapper.toModel(
         new BernoulliMixtureState(components, dimension, weights, theta));
+  }
+
+  /**
+   * Refuses a declared L other than the expected one, for the payload readers to call right after
+   * their shape header.
+   */
+  static void requireDimension(int declared, int expectedDimension)
+      throws ModelDimensionException {
+    if (expectedDimension != ANY_DIMENSION && declared != expectedDimension) {
+      throw new ModelDimensionException(declared, expectedDimension);
+    }
+  }
+
+  /** Reads a rows × columns matrix, its size computed exactly: a product that overflows is refused. */
+  static double[] readMatrix(ByteBuffer in, long rows, long columns, String field)
+      throws ModelFormatException {
+    long count;
+    try {
+      count = Math.multiplyExact(rows, columns);
+    } catch (ArithmeticException e) {
+      throw new ModelFormatException(
+          "model record is truncated: " + field + " needs " + rows + "·" + columns + " values", e);
+    }
+    return readDoubles(in, count, field);
   }
 
   private static int kindCode(DensityModel model) {
@@ -161,12 +229,21 @@ public final class ModelCodec {
     for (double v : values) out.writeDouble(v);
   }
 
+  /**
+   * Reads {@code count} doubles, refusing a count the rest of the record cannot hold before
+   * allocating: every array read here is bounded by the record's own size.
+   */
   static double[] readDoubles(ByteBuffer in, long count, String field)
       throws ModelFormatException {
-    if (count < 0 || count * Double.BYTES > in.remaining()) {
+    // Compared in values, not bytes: count·8 overflows a long for shapes a forged header declares.
+    long available = in.remaining() / Double.BYTES;
+    if (count < 0) {
+      throw new ModelFormatException(field + " must hold >= 0 values, got " + count);
+    }
+    if (count > available) {
       throw new ModelFormatException(
-          "model record is truncated: " + field + " needs " + count + " values, "
-              + in.remaining() / Double.BYTES + " remain");
+          "model record is truncated: " + field + " needs " + count + " values, " + available
+              + " remain");
     }
     double[] values = new double[(int) count];
     in.asDoubleBuffer().get(values);

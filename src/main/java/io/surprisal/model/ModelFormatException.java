@@ -1,7 +1,7 @@
 package io.surprisal.model;
 
 /** Bytes that are not a model this build can trust: corrupt, truncated, unknown or invalid. */
-public final class ModelFormatException extends Exception {
+public class ModelFormatException extends Exception {
   public ModelFormatException(String message) {
     super(message);
   }

@@ -15,10 +15,23 @@ public record PublishedModel(
     double holdoutMeanLogLikelihood,
     Calibration calibration,
     DensityModel model) {
+  /**
+   * The largest version, 2^53: the largest integer a JSON reader keeps exactly (scores carry
+   * modelVersion), and far from the overflow of the trainer's next version, live + 1.
+   */
+  public static final long MAX_VERSION = 1L << 53;
 
   public PublishedModel {
-    if (version < 1) {
-      throw new IllegalArgumentException("version must be >= 1, got " + version);
+    if (version < 1 || version > MAX_VERSION) {
+      throw new IllegalArgumentException(
+          "version must be in 1.." + MAX_VERSION + " (2^53), got " + version);
+    }
+    if (trainedAt < 0) {
+      throw new IllegalArgumentException(
+          "trainedAt must be >= 0 (epoch milliseconds), got " + trainedAt);
+    }
+    if (windowSize < 0) {
+      throw new IllegalArgumentException("windowSize must be >= 0, got " + windowSize);
     }
     if (!Double.isFinite(holdoutMeanLogLikelihood)) {
       throw new IllegalArgumentException(

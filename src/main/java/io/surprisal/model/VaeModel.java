@@ -36,7 +36,8 @@ public final class VaeModel implements DensityModel {
   /**
    * @param encoder L inputs to 2D outputs: means, then log-variances
    * @param decoder D inputs to L outputs (log-odds)
-   * @param scoringSamples S, importance samples per score (>= 1)
+   * @param scoringSamples S, importance samples per score
+   *     (1..{@value ImportanceEstimate#MAX_SCORING_SAMPLES})
    * @throws IllegalArgumentException naming the shape or value that breaks a rule
    */
   public static VaeModel of(BinaryInputMlp encoder, RealInputMlp decoder, int scoringSamples) {
@@ -50,9 +51,7 @@ public final class VaeModel implements DensityModel {
           "encoder inputs must equal the decoder's outputs L = " + decoder.outputs() + ", got "
               + encoder.inputs());
     }
-    if (scoringSamples < 1) {
-      throw new IllegalArgumentException("scoringSamples must be >= 1, got " + scoringSamples);
-    }
+    ImportanceEstimate.requireScoringSamples(scoringSamples);
     return new VaeModel(encoder, decoder, scoringSamples);
   }
 

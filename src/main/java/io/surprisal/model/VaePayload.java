@@ -33,7 +33,12 @@ final class VaePayload {
     }
   }
 
-  static VaeState read(ByteBuffer in) throws ModelFormatException {
+  /**
+   * Reads the payload, refusing a shape header before any array is read: an L other than
+   * {@code expectedDimension} (see {@link ModelCodec#decode(byte[], int)}) or a number of scoring
+   * samples out of range. Every array is then bounded by the record's size.
+   */
+  static VaeState read(ByteBuffer in, int expectedDimension) throws ModelFormatException {
     int dimension = in.getInt();
     int encoderHidden = in.getInt();
     int latent = in.getInt();
@@ -44,14 +49,17 @@ final class VaePayload {
           "vae shape must have L >= 1, G >= 0, D >= 1, H >= 1, got L=" + dimension + ", G="
               + encoderHidden + ", D=" + latent + ", H=" + decoderHidden);
     }
+    ModelCodec.requireDimension(dimension, expectedDimension);
+    ImportanceEstimate.requireScoringSamples(scoringSamples);
     long encoderIn = encoderHidden == 0 ? dimension : encoderHidden;
-    double[] encoderW1 = ModelCodec.readDoubles(in, (long) dimension * encoderHidden, "encoderW1");
+    long encoderOut = 2L * latent;
+    double[] encoderW1 = ModelCodec.readMatrix(in, dimension, encoderHidden, "encoderW1");
     double[] encoderB1 = ModelCodec.readDoubles(in, encoderHidden, "encoderB1");
-    double[] encoderW2 = ModelCodec.readDoubles(in, encoderIn * 2 * latent, "encoderW2");
-    double[] encoderB2 = ModelCodec.readDoubles(in, 2L * latent, "encoderB2");
-    double[] decoderW1 = ModelCodec.readDoubles(in, (long) latent * decoderHidden, "decoderW1");
+    double[] encoderW2 = ModelCodec.readMatrix(in, encoderIn, encoderOut, "encoderW2");
+    double[] encoderB2 = ModelCodec.readDoubles(in, encoderOut, "encoderB2");
+    double[] decoderW1 = ModelCodec.readMatrix(in, latent, decoderHidden, "decoderW1");
     double[] decoderB1 = ModelCodec.readDoubles(in, decoderHidden, "decoderB1");
-    double[] decoderW2 = ModelCodec.readDoubles(in, (long) decoderHidden * dimension, "decoderW2");
+    double[] decoderW2 = ModelCodec.readMatrix(in, decoderHidden, dimension, "decoderW2");
     double[] decoderB2 = ModelCodec.readDoubles(in, dimension, "decoderB2");
     return new VaeState(
         dimension, encoderHidden, latent, decoderHidden, scoringSamples, encoderW1, encoderB1,

@@ -1,6 +1,7 @@
 package io.surprisal.stream;
 
 import io.surprisal.model.BinaryLatentModel;
+import io.surprisal.model.ImportanceEstimate;
 import io.surprisal.train.BernoulliMixtureTrainer;
 import io.surprisal.train.BinaryLatentTrainer;
 import io.surprisal.train.ModelTrainers;
@@ -231,8 +232,9 @@ public final class DetectorConfigParser {
         r.get("surprisal.binary-latent.patience", Integer::parseInt, v -> v >= 1, "be >= 1"),
         BinaryLatentTrainer.Settings.defaults().validationFraction(),
         limit,
-        r.get("surprisal.binary-latent.scoring-samples", Integer::parseInt, v -> v >= 1,
-            "be >= 1"),
+        r.get("surprisal.binary-latent.scoring-samples", Integer::parseInt,
+            v -> v >= 1 && v <= ImportanceEstimate.MAX_SCORING_SAMPLES,
+            "be in 1.." + ImportanceEstimate.MAX_SCORING_SAMPLES),
         seed);
   }
 
@@ -241,7 +243,9 @@ public final class DetectorConfigParser {
         r.get("surprisal.vae.latent-dimension", Integer::parseInt, v -> v >= 1, "be >= 1"),
         r.get("surprisal.vae.hidden-width", Integer::parseInt, v -> v >= 1, "be >= 1"),
         r.get("surprisal.vae.iwae-samples", Integer::parseInt, v -> v >= 1, "be >= 1"),
-        r.get("surprisal.vae.scoring-samples", Integer::parseInt, v -> v >= 1, "be >= 1"),
+        r.get("surprisal.vae.scoring-samples", Integer::parseInt,
+            v -> v >= 1 && v <= ImportanceEstimate.MAX_SCORING_SAMPLES,
+            "be in 1.." + ImportanceEstimate.MAX_SCORING_SAMPLES),
         r.get("surprisal.vae.learning-rate", Double::parseDouble,
             v -> v > 0 && Double.isFinite(v), "be a finite value > 0"),
         r.get("surprisal.vae.max-epochs", Integer::parseInt, v -> v >= 1, "be >= 1"),

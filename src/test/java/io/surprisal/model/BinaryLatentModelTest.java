@@ -163,6 +163,17 @@ class BinaryLatentModelTest {
         .hasMessage("vector has dimension 5, the model expects 4");
   }
 
+  @Test
+  void shouldRefuseScoringSamplesAboveTheBoundThatEveryScoreWouldAllocate() {
+    BinaryLatentModel model = BinaryLatentFixtures.random(2, 0, 4, 1.0, 0, 62);
+    assertThatThrownBy(() -> BinaryLatentModel.of(
+            model.priorLogOdds(), model.decoder(), model.encoder(), 0, Integer.MAX_VALUE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("scoringSamples must be in 1..4096, got 2147483647");
+    assertThat(BinaryLatentModel.of(model.priorLogOdds(), model.decoder(), model.encoder(), 0,
+        ImportanceEstimate.MAX_SCORING_SAMPLES).scoringSamples()).isEqualTo(4096);
+  }
+
   private static double sigmoid(double a) {
     return 1 / (1 + Math.exp(-a));
   }

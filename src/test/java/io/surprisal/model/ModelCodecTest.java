@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.stream.IntStream;
-import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -49,15 +48,6 @@ class ModelCodecTest {
       values[mask] = model.logLikelihood(BitVector.ofDense(bits));
     }
     return values;
-  }
-
-  /** Replaces the trailing CRC-32 so that an edited record passes the checksum. */
-  private static byte[] withValidChecksum(byte[] record) {
-    byte[] copy = record.clone();
-    CRC32 crc = new CRC32();
-    crc.update(copy, 0, copy.length - 4);
-    ByteBuffer.wrap(copy, copy.length - 4, 4).putInt((int) crc.getValue());
-    return copy;
   }
 
   @Test
@@ -152,7 +142,7 @@ class ModelCodecTest {
   void shouldRefuseRecordWithoutMagic() {
     byte[] encoded = ModelCodec.encode(handWritten());
     encoded[0] = 'X';
-    assertThatThrownBy(() -> ModelCodec.decode(withValidChecksum(encoded)))
+    assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(encoded)))
         .isInstanceOf(ModelFormatException.class)
         .hasMessage("not a surprisal model: the record does not start with SRPL");
   }
@@ -161,7 +151,7 @@ class ModelCodecTest {
   void shouldRefuseFormatVersion7NamingItAndTheSupportedMaximum() {
     byte[] encoded = ModelCodec.encode(handWritten());
     ByteBuffer.wrap(encoded, 4, 2).putShort((short) 7);
-    assertThatThrownBy(() -> ModelCodec.decode(withValidChecksum(encoded)))
+    assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(encoded)))
         .isInstanceOf(ModelFormatException.class)
         .hasMessage("unknown model format version 7, this build supports at most 1");
   }
@@ -170,7 +160,7 @@ class ModelCodecTest {
   void shouldRefuseFormatVersion0() {
     byte[] encoded = ModelCodec.encode(handWritten());
     ByteBuffer.wrap(encoded, 4, 2).putShort((short) 0);
-    assertThatThrownBy(() -> ModelCodec.decode(withValidChecksum(encoded)))
+    assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(encoded)))
         .isInstanceOf(ModelFormatException.class)
         .hasMessage("unknown model format version 0, this build supports at most 1");
   }
@@ -179,7 +169,7 @@ class ModelCodecTest {
   void shouldRefuseUnknownKindCode() {
     byte[] encoded = ModelCodec.encode(handWritten());
     encoded[6] = 9;
-    assertThatThrownBy(() -> ModelCodec.decode(withValidChecksum(encoded)))
+    assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(encoded)))
         .isInstanceOf(ModelFormatException.class)
         .hasMessage("unknown model kind code 9");
   }
@@ -192,7 +182,7 @@ class ModelCodecTest {
     int theta12 = encoded.length - 4 - 8 * Double.BYTES + (1 * 4 + 2) * Double.BYTES;
     assertThat(ByteBuffer.wrap(encoded, theta12, 8).getDouble()).isEqualTo(0.7);
     ByteBuffer.wrap(encoded, theta12, 8).putDouble(Double.NaN);
-    assertThatThrownBy(() -> ModelCodec.decode(withValidChecksum(encoded)))
+    assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(encoded)))
         .isInstanceOf(ModelFormatException.class)
         .hasMessage("model parameters are invalid: theta[1][2] must be inside (0, 1), got NaN");
   }
@@ -204,7 +194,7 @@ class ModelCodecTest {
     int weight0 = encoded.length - 4 - 8 * Double.BYTES - 2 * Double.BYTES;
     assertThat(ByteBuffer.wrap(encoded, weight0, 8).getDouble()).isEqualTo(0.25);
     ByteBuffer.wrap(encoded, weight0, 8).putDouble(0.5);
-    assertThatThrownBy(() -> ModelCodec.decode(withValidChecksum(encoded)))
+    assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(encoded)))
         .isInstanceOf(ModelFormatException.class)
         .hasMessage("model parameters are invalid: weights must sum to 1, got 1.25");
   }
@@ -216,7 +206,7 @@ class ModelCodecTest {
     // rate 8, holdoutSize 4: the quantile count is the i32 at offset 55.
     assertThat(ByteBuffer.wrap(encoded, 55, 4).getInt()).isEqualTo(5);
     ByteBuffer.wrap(encoded, 55, 4).putInt(Integer.MAX_VALUE);
-    assertThatThrownBy(() -> ModelCodec.decode(withValidChecksum(encoded)))
+    assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(encoded)))
         .isInstanceOf(ModelFormatException.class)
         .hasMessageStartingWith(
             "model record is truncated: holdoutQuantiles needs 2147483647 values, ");
@@ -227,7 +217,7 @@ class ModelCodecTest {
     byte[] encoded = ModelCodec.encode(handWritten());
     byte[] longer = new byte[encoded.length + 8];
     System.arraycopy(encoded, 0, longer, 0, encoded.length - 4);
-    assertThatThrownBy(() -> ModelCodec.decode(withValidChecksum(longer)))
+    assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(longer)))
         .isInstanceOf(ModelFormatException.class)
         .hasMessage("model record has 8 unexpected bytes after the parameters");
   }

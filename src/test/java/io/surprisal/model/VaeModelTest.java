@@ -1,6 +1,7 @@
 package io.surprisal.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.surprisal.event.BitVector;
@@ -141,5 +142,15 @@ class VaeModelTest {
     assertThat(top.get(0).index()).isEqualTo(least);
     assertThat(top.get(0).value()).isEqualTo(values[least]);
     assertThat(top.get(0).logProb()).isCloseTo(leastLogProb, within(1e-9));
+  }
+
+  @Test
+  void shouldRefuseScoringSamplesAboveTheBoundThatEveryScoreWouldAllocate() {
+    VaeModel model = VaeFixtures.random(1, 2, 3, 1.0, 8, 63);
+    assertThatThrownBy(() -> VaeModel.of(model.encoder(), model.decoder(), Integer.MAX_VALUE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("scoringSamples must be in 1..4096, got 2147483647");
+    assertThat(VaeModel.of(model.encoder(), model.decoder(), ImportanceEstimate.MAX_SCORING_SAMPLES)
+        .scoringSamples()).isEqualTo(4096);
   }
 }

@@ -61,4 +61,13 @@ class ModelKindConfigTest {
         .isInstanceOf(InvalidConfigException.class)
         .hasMessage("surprisal.binary-latent.latent-bits must be in 1..62, got 63");
   }
+
+  @Test
+  void shouldFailAtStartNamingKeyForScoringSamplesAboveWhatAModelMayHold() {
+    assertThatThrownBy(() -> parse("surprisal.binary-latent.scoring-samples=4097"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("surprisal.binary-latent.scoring-samples must be in 1..4096, got 4097");
+    assertThat(parse("surprisal.binary-latent.scoring-samples=4096").binaryLatent()
+        .scoringSamples()).isEqualTo(4096);
+  }
 }

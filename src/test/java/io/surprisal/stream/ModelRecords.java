@@ -2,20 +2,21 @@ package io.surprisal.stream;
 
 import io.surprisal.model.BernoulliMixture;
 import io.surprisal.model.Calibration;
+import io.surprisal.model.DensityModel;
+import io.surprisal.model.ForgedRecords;
 import io.surprisal.model.ModelCodec;
 import io.surprisal.model.PublishedModel;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.IntStream;
-import java.util.zip.CRC32;
 
 /** Models-topic records as a writer would publish or forge them, for the refusal tests. */
 final class ModelRecords {
   private ModelRecords() {}
 
   /** {@code model} published as {@code version}, calibrated on 2,000 of its own samples. */
-  static PublishedModel published(long version, BernoulliMixture model) {
+  static PublishedModel published(long version, DensityModel model) {
     Random random = new Random(version);
     double[] holdout = IntStream.range(0, 2000)
         .mapToDouble(i -> model.logLikelihood(model.sample(random))).sorted().toArray();
@@ -24,7 +25,7 @@ final class ModelRecords {
     return new PublishedModel(version, 0L, 2000, mean, calibration, model);
   }
 
-  static byte[] encoded(long version, BernoulliMixture model) {
+  static byte[] encoded(long version, DensityModel model) {
     return ModelCodec.encode(published(version, model));
   }
 
@@ -37,11 +38,7 @@ final class ModelRecords {
 
   /** Replaces the trailing CRC-32 so that an edited record passes the checksum (a forger's step). */
   static byte[] withValidChecksum(byte[] record) {
-    byte[] copy = record.clone();
-    CRC32 crc = new CRC32();
-    crc.update(copy, 0, copy.length - 4);
-    ByteBuffer.wrap(copy, copy.length - 4, 4).putInt((int) crc.getValue());
-    return copy;
+    return ForgedRecords.withValidChecksum(record);
   }
 
   /** A mixture record whose last θ is NaN, re-checksummed so only the parameter check can catch it. */

@@ -39,4 +39,13 @@ class VaeConfigTest {
         .isInstanceOf(InvalidConfigException.class)
         .hasMessage("surprisal.vae.iwae-samples must be >= 1, got 0");
   }
+
+  @Test
+  void shouldFailAtStartNamingKeyForScoringSamplesAboveWhatAModelMayHold() {
+    assertThatThrownBy(() -> parse(BOOTSTRAP, DIMENSION, "surprisal.vae.scoring-samples=4097"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("surprisal.vae.scoring-samples must be in 1..4096, got 4097");
+    assertThat(parse(BOOTSTRAP, DIMENSION, "surprisal.vae.scoring-samples=4096").vae()
+        .scoringSamples()).isEqualTo(4096);
+  }
 }
