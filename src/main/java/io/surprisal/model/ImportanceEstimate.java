@@ -18,7 +18,7 @@ public record ImportanceEstimate(double logLikelihood, double standardError, int
   public static final int MAX_SCORING_SAMPLES = 4096;
 
   /** @throws IllegalArgumentException unless scoringSamples is in 1..{@value #MAX_SCORING_SAMPLES} */
-  static void requireScoringSamples(int scoringSamples) {
+  public static void requireScoringSamples(int scoringSamples) {
     if (scoringSamples < 1 || scoringSamples > MAX_SCORING_SAMPLES) {
       throw new IllegalArgumentException(
           "scoringSamples must be in 1.." + MAX_SCORING_SAMPLES + ", got " + scoringSamples);

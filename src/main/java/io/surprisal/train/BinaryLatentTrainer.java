@@ -1,6 +1,7 @@
 package io.surprisal.train;
 
 import io.surprisal.event.BitVector;
+import io.surprisal.model.ImportanceEstimate;
 import io.surprisal.model.BinaryInputMlp;
 import io.surprisal.model.BinaryLatentModel;
 import java.util.ArrayList;
@@ -97,7 +98,7 @@ public final class BinaryLatentTrainer implements ModelTrainer {
             "enumerationLimit must be in 0.." + BinaryLatentModel.MAX_ENUMERATION_LIMIT + ", got "
                 + enumerationLimit);
       }
-      requireAtLeast("scoringSamples", scoringSamples, 1);
+      ImportanceEstimate.requireScoringSamples(scoringSamples);
     }
 
     public Settings withSeed(long newSeed) {

@@ -1,6 +1,7 @@
 package io.surprisal.train;
 
 import io.surprisal.event.BitVector;
+import io.surprisal.model.ImportanceEstimate;
 import io.surprisal.model.BinaryInputMlp;
 import io.surprisal.model.RealInputMlp;
 import io.surprisal.model.VaeModel;
@@ -65,7 +66,7 @@ public final class VaeTrainer implements ModelTrainer {
       requireAtLeast("latentDimension", latentDimension, 1);
       requireAtLeast("hiddenWidth", hiddenWidth, 1);
       requireAtLeast("iwaeSamples", iwaeSamples, 1);
-      requireAtLeast("scoringSamples", scoringSamples, 1);
+      ImportanceEstimate.requireScoringSamples(scoringSamples);
       if (!(learningRate > 0 && Double.isFinite(learningRate))) {
         throw new IllegalArgumentException(
             "learningRate must be a finite value > 0, got " + learningRate);
