@@ -254,7 +254,7 @@ class ModelRefusalTopologyTest {
     assertThat(observer.refusedReasons).hasSize(records)
         .as("every refusal foreseen by a check, none by the last-resort catch")
         .noneMatch(reason -> reason.startsWith("model record could not be decoded"));
-    assertThat(log.lines("Refused model record models-0@", "the live model stays"))
+    assertThat(log.lines("Refused model record surprisal-models-0@", "the live model stays"))
         .isEqualTo(records);
     assertThat(driver.<String, byte[]>getKeyValueStore(DetectorTopology.MODEL_STORE).get("model"))
         .isEqualTo(liveRecord);
