@@ -5,10 +5,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
@@ -52,16 +50,6 @@ final class DeadLetterRecords {
         source == null ? null : source.topic(), source == null ? -1 : source.partition(),
         source == null ? -1 : source.offset(), exception, reason, limits);
     return new Record<>(letter.key, letter.value, input.timestamp(), letter.headers);
-  }
-
-  /** The dead letter of the input whose output the producer or broker refused. */
-  static ProducerRecord<byte[], byte[]> of(String topic, ErrorHandlerContext source,
-      Exception failure, OutputLimits limits) {
-    Letter letter = letter(source.sourceRawKey(), source.sourceRawValue(), source.headers(),
-        source.topic(), source.partition(), source.offset(), failure.getClass().getName(),
-        String.valueOf(failure.getMessage()), limits);
-    return new ProducerRecord<>(topic, null, source.timestamp(), letter.key, letter.value,
-        letter.headers);
   }
 
   private record Letter(byte[] key, byte[] value, Headers headers) {}

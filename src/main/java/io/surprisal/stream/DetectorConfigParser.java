@@ -155,11 +155,10 @@ public final class DetectorConfigParser {
         r.topic("surprisal.topic.scores"), r.topic("surprisal.topic.dead-letters"),
         r.topic("surprisal.topic.samples"), r.topic("surprisal.topic.models"),
         r.topic("surprisal.topic.regime-shifts"));
-    // A write the broker refuses dead-letters its input (at-least-once; see OutputFailureHandler),
-    // into the detector's own dead-letter topic unless the properties name another.
+    // A write the broker refuses is dropped with a count and the stream goes on (at-least-once;
+    // see OutputFailureHandler) unless the properties name another handler.
     kafka.putIfAbsent(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
         OutputFailureHandler.class.getName());
-    kafka.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters());
     OutputLimits.from(kafka); // fails here, at start, when max.request.size leaves no room
     return new DetectorConfig(
         dimension,

@@ -1,12 +1,9 @@
 package io.surprisal.stream;
 
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.slf4j.Logger;
@@ -14,11 +11,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The detector's production exception handler (production.exception.handler). A record the
- * producer or broker refuses for what it is — too large, a timestamp outside the broker's window —
- * would be refused again on every retry, so the stream goes on: the input that produced it goes to
- * the dead-letter topic (errors.dead.letter.queue.topic.name) with the refusal in its headers, and
- * Kafka Streams counts the dropped record (its dropped-records metric). Any other error fails as
- * Kafka's default handler does.
+ * producer or broker refuses for what it is — too large for the topic, a timestamp outside the
+ * broker's window — would be refused again on every retry, so the stream goes on without it: the
+ * record is dropped, Kafka Streams counts it (its task-level dropped-records metric,
+ * kafka_stream_task_dropped_records_total), and one line names the topic that refused it and the
+ * input it came from, by topic, partition and offset, from where it can be read again. Any other
+ * error fails as Kafka's default handler does.
+ *
+ * <p>It does not return dead-letter records: Kafka Streams sends those from the producer's own
+ * network thread, which then waits on itself for the dead-letter topic's metadata until
+ * max.block.ms and fails the stream (seen with Kafka Streams 4.4 whenever nothing had been written
+ * to that topic before).
  *
  * <p>This rescues at-least-once processing only. Under exactly-once a refused send aborts the
  * producer's transaction whatever the handler answers, which is why the topology never writes such
@@ -28,19 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class OutputFailureHandler implements ProductionExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(OutputFailureHandler.class);
 
-  private String deadLetterTopic;
-  private OutputLimits limits;
-
   @Override
-  public void configure(Map<String, ?> configs) {
-    Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
-    deadLetterTopic = topic == null ? null : topic.toString();
-    Properties properties = new Properties();
-    configs.forEach((key, value) -> {
-      if (value != null) properties.put(key, value.toString());
-    });
-    limits = OutputLimits.from(properties);
-  }
+  public void configure(Map<String, ?> configs) {}
 
   @Override
   public Response handleError(
@@ -49,11 +41,9 @@ public final class OutputFailureHandler implements ProductionExceptionHandler {
         || exception instanceof InvalidTimestampException)) {
       return Response.fail();
     }
-    log.warn("A record for topic {} was refused ({}); its input {}-{}@{} goes to dead letters and"
-            + " the stream goes on", record.topic(), exception.getMessage(), context.topic(),
+    log.warn("A record for topic {} was refused and dropped ({}); the stream goes on. It came"
+            + " from {}-{}@{}", record.topic(), exception.getMessage(), context.topic(),
         context.partition(), context.offset());
-    if (deadLetterTopic == null || context.sourceRawValue() == null) return Response.resume();
-    return Response.resume(
-        List.of(DeadLetterRecords.of(deadLetterTopic, context, exception, limits)));
+    return Response.resume();
   }
 }

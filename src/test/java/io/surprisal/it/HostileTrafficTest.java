@@ -121,6 +121,46 @@ class HostileTrafficTest {
     }
   }
 
+  /**
+   * Under at-least-once, a write the broker refuses (here an alert over the alerts topic's own
+   * max.message.bytes, set below the producer's limit on purpose) is dropped and counted, and the
+   * stream goes on (OutputFailureHandler); Kafka's default handler would stop it.
+   */
+  @Test
+  @Timeout(180)
+  void shouldDropAndCountAnAlertTheBrokerRefusesAndGoOnUnderAtLeastOnce(
+      @TempDir Path state) throws Exception {
+    try (TestBroker broker = TestBroker.embedded()) {
+      String bootstrap = broker.bootstrapServers();
+      DetectorConfig config = config(bootstrap, state, "at_least_once");
+      DetectorConfig.Topics topics = config.topics();
+      try (TopicAdmin admin = new TopicAdmin(bootstrap)) {
+        admin.ensureTopic(topics.alerts(), 1, (short) 1, Map.of("max.message.bytes", "4000"));
+        DetectorTopics.ensure(admin, topics, 1, (short) 1);
+      }
+      Properties client = client(bootstrap);
+      try (KafkaProducer<byte[], byte[]> producer = producer(client);
+          DetectorService detector = new DetectorService(config)) {
+        send(producer, new ProducerRecord<>(topics.models(), bytes("model"),
+            ModelCodec.encode(published(1, truth))));
+        detector.start(Duration.ofSeconds(60));
+        awaitLiveVersion(detector, 1);
+        String bigAlert = "{\"id\":\"too-big\",\"bits\":\"" + improbable().toBitString()
+            + "\",\"attributes\":{\"note\":\"" + "n".repeat(6000) + "\"}}";
+        send(producer, event(topics.events(), "too-big", bytes(bigAlert)));
+        List<String> valid = sendValid(producer, topics.events(), "next", 50);
+
+        awaitScored(client, topics.scores(), valid);
+        assertThat(detector.state().isRunningOrRebalancing()).isTrue();
+        double dropped = detector.kafkaStreams().metrics().values().stream()
+            .filter(m -> m.metricName().name().equals("dropped-records-total"))
+            .mapToDouble(m -> ((Number) m.metricValue()).doubleValue()).sum();
+        assertThat(dropped).as("records Kafka Streams counted as dropped").isEqualTo(1);
+        assertThat(CommittedRecords.values(client, topics.alerts())).isEmpty();
+      }
+    }
+  }
+
   private void checkOutcomes(Properties client, DetectorConfig.Topics topics,
       List<Attack> attacks, List<String> validBefore, List<String> validAfter) throws Exception {
     Map<String, JsonNode> scoresById = new HashMap<>();

@@ -111,14 +111,11 @@ class DetectorConfigParserTest {
   }
 
   @Test
-  void shouldDeadLetterRefusedWritesIntoTheDetectorsOwnDeadLetterTopicUnlessToldOtherwise() {
-    Properties kafka = parse(BOOTSTRAP, DIMENSION, "surprisal.topic.dead-letters=rejects").kafka();
-    assertThat(kafka.getProperty("production.exception.handler"))
+  void shouldInstallTheOutputFailureHandlerUnlessAnotherIsNamed() {
+    assertThat(parse(BOOTSTRAP, DIMENSION).kafka().getProperty("production.exception.handler"))
         .isEqualTo(OutputFailureHandler.class.getName());
-    assertThat(kafka.getProperty("errors.dead.letter.queue.topic.name")).isEqualTo("rejects");
-
-    Properties own = parse(BOOTSTRAP, DIMENSION, "errors.dead.letter.queue.topic.name=dlq").kafka();
-    assertThat(own.getProperty("errors.dead.letter.queue.topic.name")).isEqualTo("dlq");
+    assertThat(parse(BOOTSTRAP, DIMENSION, "production.exception.handler=com.example.Mine")
+        .kafka().getProperty("production.exception.handler")).isEqualTo("com.example.Mine");
   }
 
   @Test
