@@ -143,8 +143,7 @@ final class DemoCommand implements Callable<Integer> {
     client.setProperty("bootstrap.servers", bootstrap);
     DetectorMetrics metrics = new DetectorMetrics(Clock.systemUTC());
     try (DetectorService detector = new DetectorService(config, metrics);
-        Observability observability =
-            Observability.start(detector, metrics, config.metricsEndpoint());
+        Observability observability = Observability.start(detector, metrics, config);
         ScoresConsumer scores = new ScoresConsumer(client, config.topics().scores(), tally);
         TrafficProducer producer = new TrafficProducer(client, config.topics().events())) {
       err.printf("Status page: %s  (also /metrics, /health, /ready)%n",

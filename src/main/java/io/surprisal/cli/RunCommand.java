@@ -54,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     DetectorMetrics metrics = new DetectorMetrics(Clock.systemUTC());
     DetectorService detector = new DetectorService(config, metrics);
-    Observability observability = Observability.start(detector, metrics, config.metricsEndpoint());
+    Observability observability = Observability.start(detector, metrics, config);
     System.err.println("Metrics, health and status page on " + observability.statusPageUrl()
         + " (/metrics, /health, /ready)");
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

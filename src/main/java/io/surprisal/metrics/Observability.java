@@ -24,11 +24,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Everything one detector instance shows about itself, wired together: the Prometheus registry
- * with {@link DetectorMetrics}, Micrometer's {@link KafkaStreamsMetrics} and the JVM and process
- * binders, a once-a-second sampler for the status page's history, and the HTTP endpoint.
+ * with {@link DetectorMetrics}, {@link BuildInfo}, Micrometer's {@link KafkaStreamsMetrics} and the
+ * JVM and process binders, a once-a-second sampler for the status page's history, and the HTTP
+ * endpoint.
+ *
+ * <p>Every meter carries the tag {@value #APPLICATION_ID_TAG} with the Kafka Streams application
+ * id, so the instances of one detector can be told from another's in a Prometheus that scrapes
+ * several, whatever job they are scraped under. The key is the one Micrometer gives Kafka's own
+ * {@code application-id} tag (on {@code kafka.stream.client.state}): the two merge into one
+ * Prometheus label, {@code application_id}, where a differently spelt key would render the same
+ * label twice and break the scrape.
  *
  * <p>Start it after constructing the {@link DetectorService} with the same {@link
  * DetectorMetrics} as its observer, and before starting the service, so the detector's meters exist
@@ -41,16 +50,22 @@ public final class Observability implements AutoCloseable {
       KafkaStreams.State.PENDING_ERROR, KafkaStreams.State.ERROR);
   /** Seconds of per-second history the status page can draw. */
   static final int HISTORY_SECONDS = 300;
+  /** The common tag naming the Kafka Streams application: {@code application_id} in Prometheus. */
+  static final String APPLICATION_ID_TAG = "application.id";
 
   private final PrometheusMeterRegistry registry;
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final ScheduledExecutorService sampler;
   private final MetricsServer server;
 
-  private Observability(DetectorService detector, DetectorMetrics metrics,
-      DetectorConfig.MetricsEndpoint endpoint, Clock clock) {
+  private Observability(DetectorService detector, DetectorMetrics metrics, DetectorConfig config,
+      Clock clock) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Before any binder: common tags apply to the meters registered after them.
+    registry.config().commonTags(
+        APPLICATION_ID_TAG, config.kafka().getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
     metrics.bindTo(registry);
+    BuildInfo.ofThisJar().bindTo(registry);
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(detector.kafkaStreams());
     JvmGcMetrics gc = new JvmGcMetrics();
     closeables.add(streamsMetrics);
@@ -91,6 +106,7 @@ public final class Observability implements AutoCloseable {
         return live == null ? 0 : live.version();
       }
     };
+    DetectorConfig.MetricsEndpoint endpoint = config.metricsEndpoint();
     try {
       server = new MetricsServer(endpoint.bind(), endpoint.port(), registry, probes,
           () -> StatusReport.build(probes.streamsState(), probes.ready(), metrics, history,
@@ -105,10 +121,12 @@ public final class Observability implements AutoCloseable {
    * Binds the meters and starts the endpoint for {@code detector}.
    *
    * @param metrics the observer {@code detector} was constructed with; not yet bound
+   * @param config the configuration {@code detector} was constructed with: its application id
+   *     tags every meter, its metrics endpoint says where to listen
    */
   public static Observability start(
-      DetectorService detector, DetectorMetrics metrics, DetectorConfig.MetricsEndpoint endpoint) {
-    return new Observability(detector, metrics, endpoint, Clock.systemUTC());
+      DetectorService detector, DetectorMetrics metrics, DetectorConfig config) {
+    return new Observability(detector, metrics, config, Clock.systemUTC());
   }
 
   /** Where the endpoint listens, with the real port. */

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
@@ -30,11 +31,14 @@ import org.junit.jupiter.api.Timeout;
 class ObservabilityIntegrationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MIN_TRAINING = ObservedDetector.MIN_TRAINING;
+  private static final String APPLICATION_ID = "surprisal-observability-it";
+  /** The label every series carries: Observability tags every meter with the application id. */
+  private static final String TAG = "application_id=\"" + APPLICATION_ID + "\"";
   private ObservedDetector running;
 
   @BeforeAll
   void start() throws Exception {
-    running = new ObservedDetector("surprisal-observability-it");
+    running = new ObservedDetector(APPLICATION_ID);
   }
 
   @AfterAll
@@ -48,7 +52,8 @@ class ObservabilityIntegrationTest {
   void shouldBeHealthyButNotReadyWhileNoModelIsLive() throws Exception {
     // Fewer events than a first fit needs: every one is "unscored" and no model exists.
     running.sendTraffic(MIN_TRAINING / 2, 11);
-    awaitSample("surprisal_events_total{outcome=\"unscored\",reason=\"none\"}", MIN_TRAINING / 2.0);
+    awaitSample("surprisal_events_total{" + TAG + ",outcome=\"unscored\",reason=\"none\"}",
+        MIN_TRAINING / 2.0);
 
     HttpResponse<String> ready = running.get("ready");
     assertThat(ready.statusCode()).isEqualTo(503);
@@ -83,8 +88,8 @@ class ObservabilityIntegrationTest {
   void shouldExposeEveryMetricReadmeDocumentsAndNoUndocumentedOne() throws Exception {
     running.sendTraffic(2_000, 13);
     running.sendRaw("{\"id\": \"broken\", ", "{\"id\": \"far\", \"active\": [99]}");
-    awaitSample("surprisal_events_total{outcome=\"scored\",reason=\"none\"}", 1);
-    awaitSample("surprisal_dead_letter_records_total", 2);
+    awaitSample("surprisal_events_total{" + TAG + ",outcome=\"scored\",reason=\"none\"}", 1);
+    awaitSample("surprisal_dead_letter_records_total{" + TAG + "}", 2);
 
     HttpResponse<String> response = running.get("metrics");
     assertThat(response.statusCode()).isEqualTo(200);
@@ -102,16 +107,43 @@ class ObservabilityIntegrationTest {
     }
     assertThat(undocumented).as("surprisal_* metrics missing from README").isEmpty();
     assertThat(scrape)
-        .contains("surprisal_events_total{outcome=\"invalid\",reason=\"malformed_json\"} 1.0")
-        .contains("surprisal_events_total{outcome=\"invalid\",reason=\"out_of_range\"} 1.0");
-    assertThat(MetricScrapes.sample(scrape, "surprisal_model_version")).isGreaterThanOrEqualTo(1);
-    assertThat(MetricScrapes.sample(scrape, "surprisal_training_runs_total{result=\"accepted\"}"))
+        .contains("surprisal_events_total{" + TAG
+            + ",outcome=\"invalid\",reason=\"malformed_json\"} 1.0")
+        .contains("surprisal_events_total{" + TAG
+            + ",outcome=\"invalid\",reason=\"out_of_range\"} 1.0");
+    assertThat(MetricScrapes.sample(scrape, "surprisal_model_version{" + TAG + "}"))
         .isGreaterThanOrEqualTo(1);
-    assertThat(MetricScrapes.sample(scrape, "surprisal_model_threshold_nats")).isNegative();
+    assertThat(MetricScrapes.sample(scrape,
+        "surprisal_training_runs_total{" + TAG + ",result=\"accepted\"}"))
+        .isGreaterThanOrEqualTo(1);
+    assertThat(MetricScrapes.sample(scrape, "surprisal_model_threshold_nats{" + TAG + "}"))
+        .isNegative();
   }
 
   @Test
   @Order(4)
+  void shouldTagEverySeriesWithTheApplicationIdAndNameTheBuildAndTheLiveModel() throws Exception {
+    String scrape = running.get("metrics").body();
+    List<String> samples = scrape.lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    assertThat(samples).as("samples in the scrape").hasSizeGreaterThan(100);
+    // The detector's meters, and Kafka's and the JVM's too; kafka_stream_client_state has its own
+    // application_id tag, which merges with the common one instead of appearing twice.
+    assertThat(samples).as("series without " + TAG).allSatisfy(l -> assertThat(l).contains(TAG));
+    assertThat(samples).filteredOn(l -> l.startsWith("kafka_stream_client_state{")).isNotEmpty();
+
+    // Run from target/classes: no jar manifest, so no Implementation-Version.
+    assertThat(MetricScrapes.sample(scrape, "surprisal_build_info{" + TAG + ",version=\"dev\"}"))
+        .isEqualTo(1);
+    List<String> info =
+        samples.stream().filter(l -> l.startsWith("surprisal_model_info{")).toList();
+    long live = (long) MetricScrapes.sample(scrape, "surprisal_model_version{" + TAG + "}");
+    assertThat(info).as("one series naming the live model")
+        .containsExactly("surprisal_model_info{" + TAG + ",kind=\"mixture\",version=\"" + live
+            + "\"} 1");
+  }
+
+  @Test
+  @Order(5)
   void shouldServeTheStatusPageAndItsLiveData() throws Exception {
     HttpResponse<String> page = running.get("");
     assertThat(page.statusCode()).isEqualTo(200);
@@ -135,14 +167,14 @@ class ObservabilityIntegrationTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void shouldAnswerOnlyReadsOnKnownPaths() throws Exception {
     assertThat(running.post("metrics").statusCode()).isEqualTo(405);
     assertThat(running.get("nothing-here").statusCode()).isEqualTo(404);
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void shouldReportAClosedStreamsClientAsUnhealthyAndNotReady() throws Exception {
     running.detector().close();
     HttpResponse<String> health = running.get("health");

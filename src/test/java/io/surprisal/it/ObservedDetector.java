@@ -66,7 +66,7 @@ final class ObservedDetector implements AutoCloseable {
     }
     DetectorMetrics metrics = new DetectorMetrics(Clock.systemUTC());
     detector = new DetectorService(config, metrics);
-    observability = Observability.start(detector, metrics, config.metricsEndpoint());
+    observability = Observability.start(detector, metrics, config);
     detector.start(Duration.ofSeconds(60));
   }
 

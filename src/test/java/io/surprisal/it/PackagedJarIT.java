@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs after {@code mvn package} (failsafe, in {@code verify}): the thin jar the Dockerfile copies
- * exists and finds every library its manifest names in target/lib.
+ * exists, finds every library its manifest names in target/lib, and names the project version
+ * surprisal_build_info reports.
  */
 class PackagedJarIT {
   @Test
@@ -28,6 +29,14 @@ class PackagedJarIT {
         if (!Files.isRegularFile(ROOT.resolve("target").resolve(entry))) missing.add(entry);
       }
       assertThat(missing).as("Class-Path entries missing from target/").isEmpty();
+    }
+  }
+
+  @Test
+  void shouldNameTheProjectVersionInTheJarManifestForBuildInfo() throws Exception {
+    try (JarFile file = new JarFile(ROOT.resolve("target/surprisal.jar").toFile())) {
+      assertThat(file.getManifest().getMainAttributes().getValue("Implementation-Version"))
+          .isEqualTo(DeployFiles.text(DeployFiles.pom(), "version"));
     }
   }
 }

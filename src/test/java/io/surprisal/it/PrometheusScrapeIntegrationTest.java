@@ -41,6 +41,7 @@ class PrometheusScrapeIntegrationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path RULES = Path.of("deploy", "prometheus", "alerts.yml");
   private static final Path DASHBOARDS = Path.of("dashboards");
+  private static final String APPLICATION_ID = "surprisal-prometheus-it";
   /** Metric names in PromQL: the prefixes this project's metrics and the scrape health use. */
   private static final Pattern METRIC_NAME =
       Pattern.compile("\\b(?:surprisal|kafka|jvm|process|system)_[a-z0-9_]+\\b|\\bup\\b");
@@ -56,7 +57,7 @@ class PrometheusScrapeIntegrationTest {
     assumeTrue(Files.isExecutable(binary),
         "no Prometheus at " + binary + ": apt-get install prometheus (as .ci/run does) or set "
             + "PROMETHEUS_BIN to run this test");
-    running = new ObservedDetector("surprisal-prometheus-it");
+    running = new ObservedDetector(APPLICATION_ID);
     running.sendTraffic(3 * ObservedDetector.MIN_TRAINING, 21);
     running.awaitModel(Duration.ofSeconds(90));
     running.sendRaw("{\"id\": \"broken\", ");
@@ -121,6 +122,50 @@ class PrometheusScrapeIntegrationTest {
   void shouldFindNoSeriesForAnUndocumentedName() throws Exception {
     // The check above can fail: a name that is not exposed has no series.
     assertThat(query("surprisal_no_such_metric_total")).isEmpty();
+  }
+
+  @Test
+  void shouldFindTheApplicationIdOnEverySurprisalSeries() throws Exception {
+    List<JsonNode> series = query("{__name__=~\"surprisal_.+\"}");
+    assertThat(series).as("surprisal_* series").hasSizeGreaterThan(30);
+    assertThat(series).allSatisfy(s -> assertThat(s.get("metric").path("application_id").asText())
+        .as(s.get("metric").toString()).isEqualTo(APPLICATION_ID));
+    assertThat(query("surprisal_build_info{version=\"dev\"}")).hasSize(1);
+  }
+
+  @Test
+  void shouldNameOnlyTheLiveModelInTheInfoSeriesAfterANewModelGoesLive() throws Exception {
+    long first = liveVersionInPrometheus();
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    long seed = 100;
+    while (liveVersionInPrometheus() <= first) {
+      assertThat(System.nanoTime()).as("a model newer than " + first + " within 90 s")
+          .isLessThan(deadline);
+      running.sendTraffic(500, seed++);
+    }
+    // Prometheus saw more than one model named over the last minutes...
+    assertThat(query("count by (version) (count_over_time(surprisal_model_info[5m]))"))
+        .hasSizeGreaterThanOrEqualTo(2);
+    // ...and holds one live series, the newest model's, with no earlier one left at 1. The model
+    // may change between the two queries, so they are compared until they agree.
+    long agreeBy = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      List<JsonNode> info = query("surprisal_model_info");
+      assertThat(info).as("live surprisal_model_info series").hasSize(1);
+      JsonNode labels = info.get(0).get("metric");
+      assertThat(labels.get("kind").asText()).isEqualTo("mixture");
+      assertThat(info.get(0).get("value").get(1).asText()).isEqualTo("1");
+      if (labels.get("version").asLong() == liveVersionInPrometheus()) return;
+      assertThat(System.nanoTime()).as("info series agreeing with surprisal_model_version")
+          .isLessThan(agreeBy);
+      Thread.sleep(200);
+    }
+  }
+
+  private long liveVersionInPrometheus() throws Exception {
+    List<JsonNode> version = query("surprisal_model_version");
+    assertThat(version).hasSize(1);
+    return (long) Double.parseDouble(version.get(0).get("value").get(1).asText());
   }
 
   @Test

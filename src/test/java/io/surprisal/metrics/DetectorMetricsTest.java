@@ -72,8 +72,17 @@ class DetectorMetricsTest {
     assertThat(sample("surprisal_scoring_latency_seconds_bucket{le=\"1.0E-6\"}")).isEqualTo(3);
     assertThat(sample("surprisal_scoring_latency_seconds_count")).isEqualTo(4);
     assertThat(sample("surprisal_scoring_latency_seconds_sum")).isCloseTo(4.9e-6, within(1e-12));
-    assertThat(sample("surprisal_scoring_latency_percentile_seconds{phi=\"0.99\"}"))
-        .isBetween(2.5e-6, 3.5e-6);
+  }
+
+  @Test
+  void shouldServeScoringLatencyAsBucketsOnlyWithoutClientSidePercentiles() {
+    metrics.eventScored(-3.0, 800);
+
+    // Per-instance percentiles cannot be combined across instances; histogram_quantile over the
+    // buckets serves one instance or all.
+    assertThat(registry.scrape())
+        .contains("surprisal_scoring_latency_seconds_bucket{")
+        .doesNotContain("surprisal_scoring_latency_percentile", "quantile=", "phi=");
   }
 
   @Test
@@ -92,6 +101,29 @@ class DetectorMetricsTest {
     assertThat(sample("surprisal_model_age_seconds")).isEqualTo(90.0);
     assertThat(metrics.timeline().entries()).extracting(ModelTimeline.Entry::version)
         .containsExactly(3L);
+  }
+
+  @Test
+  void shouldNameTheLiveModelInTheInfoGaugeAndDropTheSeriesOfTheModelItReplaced() {
+    assertThat(infoSeries()).as("no model yet").isEmpty();
+
+    metrics.modelLive(model(3, NOW, -20.0, -42.0));
+    assertThat(infoSeries())
+        .containsExactly("surprisal_model_info{kind=\"mixture\",version=\"3\"} 1");
+
+    metrics.modelLive(model(4, NOW, -20.0, -42.0));
+    assertThat(infoSeries()).as("version 3's series is gone, not left at 1")
+        .containsExactly("surprisal_model_info{kind=\"mixture\",version=\"4\"} 1");
+  }
+
+  @Test
+  void shouldNameAModelThatWentLiveBeforeTheMetricsWereBound() {
+    DetectorMetrics early = new DetectorMetrics(clock);
+    early.modelLive(model(5, NOW, -20.0, -42.0));
+    PrometheusMeterRegistry later = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    early.bindTo(later);
+
+    assertThat(later.scrape()).contains("surprisal_model_info{kind=\"mixture\",version=\"5\"} 1");
   }
 
   @Test
@@ -171,6 +203,11 @@ class DetectorMetricsTest {
   static Alert alert(String id) {
     return new Alert(id, "key", NOW, -50.0, -40.0, 0.0, 1,
         List.of(new FeatureContribution(3, 1, -4.5)), null, null);
+  }
+
+  /** The scrape's surprisal_model_info sample lines. */
+  private List<String> infoSeries() {
+    return registry.scrape().lines().filter(l -> l.startsWith("surprisal_model_info")).toList();
   }
 
   /** The value of one exact series line of the scrape, e.g. {@code name{tag="v"}}. */
