@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,6 +43,9 @@ class PrometheusScrapeIntegrationTest {
   private static final Path RULES = Path.of("deploy", "prometheus", "alerts.yml");
   private static final Path DASHBOARDS = Path.of("dashboards");
   private static final String APPLICATION_ID = "surprisal-prometheus-it";
+  /** Rules about one instance's own trouble; the others fire per job and application id. */
+  private static final Set<String> PER_INSTANCE_RULES =
+      Set.of("SurprisalInstanceDown", "SurprisalStreamsNotRunning");
   /** Metric names in PromQL: the prefixes this project's metrics and the scrape health use. */
   private static final Pattern METRIC_NAME =
       Pattern.compile("\\b(?:surprisal|kafka|jvm|process|system)_[a-z0-9_]+\\b|\\bup\\b");
@@ -191,8 +195,9 @@ class PrometheusScrapeIntegrationTest {
     List<String> empty = new ArrayList<>();
     for (String query : queries) {
       // Grafana's variables, as the dashboard's defaults and a Prometheus scraping every second
-      // would resolve them.
-      String promql = query.replace("$job", "surprisal").replace("$__rate_interval", "1m");
+      // would resolve them: the one job, all instances.
+      String promql = query.replace("$job", "surprisal").replace("$instance", ".+")
+          .replace("$__rate_interval", "1m");
       if (query(promql).isEmpty()) empty.add(promql);
     }
     assertThat(empty).as("dashboard queries Prometheus returns no series for").isEmpty();
@@ -220,7 +225,17 @@ class PrometheusScrapeIntegrationTest {
       // firing returns none otherwise): a misspelt label or a vector match that never joins shows
       // up here as an empty result.
       String kept = BoolComparisons.rewrite(expression);
-      if (query(kept).isEmpty()) problems.add(name + ": no series for " + kept);
+      List<JsonNode> series = query(kept);
+      if (series.isEmpty()) problems.add(name + ": no series for " + kept);
+      // Fires per deployment: each series names its job and its application or instance.
+      String per = PER_INSTANCE_RULES.contains(name) ? "instance" : "application_id";
+      for (JsonNode s : series) {
+        JsonNode labels = s.get("metric");
+        if (!labels.path("job").asText().equals("surprisal")
+            || labels.path(per).asText().isEmpty()) {
+          problems.add(name + ": a series without job and " + per + ": " + labels);
+        }
+      }
     }
     assertThat(problems).isEmpty();
     // Nothing has been wrong for as long as any rule's "for" asks: none fires.
