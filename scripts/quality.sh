@@ -24,7 +24,7 @@ DATA_DIR=${DATA_DIR:-../shared/data}
 # Per-kind training options, the same for every data set. The mixture keeps the detector's
 # defaults (K chosen on validation from 1..32). The neural kinds' shapes and epoch caps were picked
 # by short trials (class 6 of Fashion-MNIST, celeba) so that the whole run fits in well under an
-# hour on 2 cores; the caps bind before patience does, so more epochs fit better (README, Model kinds).
+# hour on 2 cores; the caps bind before patience does, so more epochs fit better (docs/models.md, Model kinds).
 MIXTURE_ARGS=${MIXTURE_ARGS:-}
 BINARY_LATENT_ARGS=${BINARY_LATENT_ARGS:---latent-bits 10 --hidden-width 64 --patience 3}
 VAE_ARGS=${VAE_ARGS:---latent-dimension 16 --hidden-width 64 --iwae-samples 5 --patience 3}

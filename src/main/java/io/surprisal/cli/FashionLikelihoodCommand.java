@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
 /**
  * Density estimation on binarized Fashion-MNIST: fit one model kind on the training images, report
  * the mean log-likelihood of the test images and the model's per-event scoring cost. This is the
- * benchmark that compares the kinds (README, "Model kinds"); it uses the trainer alone, without the
- * stream's calibration, since no threshold is needed.
+ * benchmark that compares the kinds (docs/models.md, "Model kinds"); it uses the trainer alone,
+ * without the stream's calibration, since no threshold is needed.
  */
 @Command(name = "fashion-likelihood", mixinStandardHelpOptions = true,
     description = "Fit --model on the binarized training images of an IDX image set (Fashion-MNIST)"

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The offline commands' training settings, shared by {@code train} and {@code evaluate}. Defaults
- * are the detector's (README, Configuration), so an offline fit is the fit the stream would make.
+ * are the detector's (docs/configuration.md), so an offline fit is the fit the stream would make.
  */
 final class TrainingOptions {
   /** The model kinds {@link #trainer()} can build: those of {@link ModelTrainers}. */
@@ -64,7 +64,7 @@ final class TrainingOptions {
       description = "Mixture: α of the Beta(1+α, 1+α) smoothing (default: ${DEFAULT-VALUE}).")
   double prior;
 
-  // The neural kinds' settings; unset ones take the kind's default (README, Configuration).
+  // The neural kinds' settings; unset ones take the kind's default (docs/configuration.md).
   @Option(names = "--latent-bits", paramLabel = "K",
       description = "Binary-latent: bits of the latent code (default: 8).")
   Integer latentBits;

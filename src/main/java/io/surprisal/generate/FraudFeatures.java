@@ -35,7 +35,7 @@ public final class FraudFeatures {
   public static final int VELOCITY_HIGH = 24;
   public static final int DECLINED_RECENTLY = 25;
 
-  /** Feature names in bit order; README's fraud scenario lists them with their meaning. */
+  /** Feature names in bit order; docs/demo.md's fraud scenario lists them with their meaning. */
   public static final List<String> NAMES = List.of(
       "card_present", "online", "atm_withdrawal", "contactless", "pin_verified",
       "three_ds_authenticated", "recurring", "foreign_merchant", "night_time", "weekend",

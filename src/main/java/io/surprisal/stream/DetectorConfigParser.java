@@ -36,7 +36,7 @@ public final class DetectorConfigParser {
 
   /**
    * Every detector key with its default; null means required, {@link #APPLICATION_ID} is replaced
-   * by the application id. README lists the same keys.
+   * by the application id. docs/configuration.md lists the same keys.
    */
   public static final Map<String, String> DEFAULTS = defaults();
 

@@ -38,7 +38,7 @@ final class FaultTestSettings {
         // A killed instance's open transaction blocks read_committed readers until it is aborted.
         "transaction.timeout.ms=5000");
     // The detector's default, exactly_once_v2; -Dsurprisal.test.processing.guarantee=at_least_once
-    // shows what these tests catch (README, Reliability).
+    // shows what these tests catch (docs/reliability.md).
     String guarantee = System.getProperty("surprisal.test.processing.guarantee");
     if (guarantee != null) properties.setProperty("processing.guarantee", guarantee);
     return properties;

@@ -10,21 +10,24 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reading Prometheus text scrapes, and the metric names README documents. */
+/** Reading Prometheus text scrapes, and the metric names docs/operations.md documents. */
 final class MetricScrapes {
-  /** A row of README's metric tables: | `name` | type | ... */
-  private static final Pattern README_ROW =
+  /** A row of docs/operations.md's metric tables: | `name` | type | ... */
+  private static final Pattern METRIC_ROW =
       Pattern.compile("^\\| `([a-z_:][a-z0-9_:]*)` \\| (counter|gauge|histogram|summary) \\|",
           Pattern.MULTILINE);
 
   private MetricScrapes() {}
 
-  /** Every metric name in README's metric tables, as Prometheus names it, with its type. */
+  /**
+   * Every metric name in docs/operations.md's metric tables, as Prometheus names it, with its
+   * type.
+   */
   static Map<String, String> documented() throws IOException {
     Map<String, String> names = new TreeMap<>();
-    Matcher m = README_ROW.matcher(Files.readString(Path.of("README.md")));
+    Matcher m = METRIC_ROW.matcher(Files.readString(Path.of("docs", "operations.md")));
     while (m.find()) names.put(m.group(1), m.group(2));
-    if (names.isEmpty()) throw new AssertionError("README has no metric table rows");
+    if (names.isEmpty()) throw new AssertionError("docs/operations.md has no metric table rows");
     return names;
   }
 

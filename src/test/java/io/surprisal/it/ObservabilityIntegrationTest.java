@@ -100,12 +100,13 @@ class ObservabilityIntegrationTest {
     Files.writeString(Path.of("target", "observability-it-metrics.txt"), scrape);
     Set<String> exposed = MetricScrapes.families(scrape);
     Set<String> documented = MetricScrapes.documented().keySet();
-    assertThat(exposed).as("every metric README documents is exposed").containsAll(documented);
+    assertThat(exposed).as("every metric docs/operations.md documents is exposed")
+        .containsAll(documented);
     Set<String> undocumented = new TreeSet<>();
     for (String name : exposed) {
       if (name.startsWith("surprisal_") && !documented.contains(name)) undocumented.add(name);
     }
-    assertThat(undocumented).as("surprisal_* metrics missing from README").isEmpty();
+    assertThat(undocumented).as("surprisal_* metrics missing from docs/operations.md").isEmpty();
     assertThat(scrape)
         .contains("surprisal_events_total{" + TAG
             + ",outcome=\"invalid\",reason=\"malformed_json\"} 1.0")

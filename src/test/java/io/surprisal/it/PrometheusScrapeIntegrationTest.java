@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A real Prometheus (the Debian package's /usr/bin/prometheus, or $PROMETHEUS_BIN) scrapes a
- * running detector every second, and every metric README documents is found through its HTTP query
- * API: the names are right as Prometheus reads them, not only as the endpoint writes them. Skipped,
- * with the reason, where no Prometheus binary is installed; .ci/run installs one.
+ * running detector every second, and every metric docs/operations.md documents is found through its
+ * HTTP query API: the names are right as Prometheus reads them, not only as the endpoint writes
+ * them. Skipped, with the reason, where no Prometheus binary is installed; .ci/run installs one.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)

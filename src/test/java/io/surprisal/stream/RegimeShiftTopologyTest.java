@@ -47,7 +47,7 @@ class RegimeShiftTopologyTest {
         "surprisal.mixture.components=1,2,4,8",
         "surprisal.mixture.restarts=1",
         // The detector standardizes against a holdout of 1,500 here: its realized run length on
-        // unchanged traffic is several times shorter than the nominal one (README, "Regime
+        // unchanged traffic is several times shorter than the nominal one (docs/models.md, "Regime
         // shifts"), so the nominal one is set well above the 2,000 unchanged events checked.
         "surprisal.regime.mean-run-length=1000000",
         "surprisal.regime.refit-samples=" + REFIT_SAMPLES));
