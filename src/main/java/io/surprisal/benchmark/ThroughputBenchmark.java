@@ -157,7 +157,8 @@ public final class ThroughputBenchmark {
     String applicationId = "bench-latency-" + System.nanoTime();
     Properties p = detectorProperties(applicationId, LATENCY_EVENTS, settings);
     double sampleRate = 0.1;
-    int firstFit = (int) Math.max(200, rate * sampleRate * 15);
+    // At least 1,000: its holdout (a fifth) must be large enough to calibrate q = 0.001.
+    int firstFit = (int) Math.max(1000, rate * sampleRate * 15);
     p.setProperty("surprisal.sample.rate", String.valueOf(sampleRate));
     p.setProperty("surprisal.min.training.size", String.valueOf(firstFit));
     p.setProperty("surprisal.window.size", String.valueOf(2 * firstFit));
@@ -333,7 +334,8 @@ public final class ThroughputBenchmark {
       trainer = ModelTrainers.create(
           config.modelKind(), config.mixture(), config.binaryLatent(), config.vae());
     }
-    TrainingPipeline pipeline = new TrainingPipeline(trainer, new Calibrator(0.001, 6),
+    TrainingPipeline pipeline = new TrainingPipeline(trainer,
+        new Calibrator(0.001, Calibrator.DEFAULT_MAX_CONTAMINATION),
         new AcceptanceGate(1.0), 0.2, settings.seed(), Clock.systemUTC());
     return pipeline.run(window, null, 1).published();
   }

@@ -63,7 +63,8 @@ final class MarketScenario implements DemoScenario {
    * Every event sampled (the change detector sees each one, and delays count in events); a
    * training window of a quarter of the mean dwell, so a refit after a switch learns the new
    * regime from its own events; the early refit after a detected shift waits for as many
-   * post-change samples as the first fit needed. The shift detector's false-alarm run length and
+   * post-change samples as the first fit needed, 40% of them held out so that the shortest dwell's
+   * holdout (200 events) can still calibrate q. The shift detector's false-alarm run length and
    * shift size stay at their defaults: a regime switch moves log-likelihoods by many standard
    * deviations, far more than the default shift it is tuned for.
    */
@@ -74,7 +75,7 @@ final class MarketScenario implements DemoScenario {
         "surprisal.sample.rate=1.0",
         "surprisal.window.size=" + window,
         "surprisal.min.training.size=" + window / 2,
-        "surprisal.holdout.fraction=0.3",
+        "surprisal.holdout.fraction=0.4",
         "surprisal.regime.enabled=true",
         "surprisal.regime.refit-samples=" + window / 2);
   }

@@ -6,6 +6,7 @@ import io.surprisal.dataset.Dataset;
 import io.surprisal.event.MessageJson;
 import io.surprisal.model.ModelCodec;
 import io.surprisal.model.PublishedModel;
+import io.surprisal.model.RateInterval;
 import io.surprisal.train.TrainingPipeline;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -73,6 +74,13 @@ final class TrainCommand implements Callable<Integer> {
     info.put("holdoutMeanLogLikelihood", published.holdoutMeanLogLikelihood());
     info.put("threshold", published.calibration().threshold());
     info.put("targetAlertRate", published.calibration().targetAlertRate());
+    info.put("thresholdMethod", published.calibration().method().label());
+    RateInterval rate = published.calibration().alertRate();
+    if (rate.known()) {
+      info.putObject("alertRateInterval").put("low", rate.low()).put("high", rate.high());
+    } else {
+      info.putNull("alertRateInterval");
+    }
     info.put("model", published.model().toString());
     return info;
   }

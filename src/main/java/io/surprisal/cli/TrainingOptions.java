@@ -43,10 +43,10 @@ final class TrainingOptions {
           + "and the gate, as in the stream (default: ${DEFAULT-VALUE}).")
   double holdoutFraction;
 
-  @Option(names = "--outlier-fence", paramLabel = "SIGMAS", defaultValue = "6",
-      description = "Calibration's contamination fence in robust standard deviations; 0 keeps all "
-          + "(default: ${DEFAULT-VALUE}).")
-  double outlierFence;
+  @Option(names = "--max-contamination", paramLabel = "SHARE", defaultValue = "0.02",
+      description = "Largest share of the holdout calibration may leave out as far-out "
+          + "contamination, 0..0.05; 0 keeps all (default: ${DEFAULT-VALUE}).")
+  double maxContamination;
 
   @Option(names = "--components", paramLabel = "K", split = ",", defaultValue = "1,2,4,8,16,32",
       description = "Mixture: candidate K, ascending (default: ${DEFAULT-VALUE}).")
@@ -116,7 +116,7 @@ final class TrainingOptions {
     Nd4jRuntime.limitThreads(trainingThreads);
     return new TrainingPipeline(
         trainer,
-        new Calibrator(alertRate, outlierFence),
+        new Calibrator(alertRate, maxContamination),
         new AcceptanceGate(0),
         holdoutFraction,
         seed,

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.surprisal.event.Alert;
 import io.surprisal.event.RegimeShift;
 import io.surprisal.model.PublishedModel;
+import io.surprisal.model.ThresholdMethod;
 import io.surprisal.stream.DetectorObserver;
 import java.time.Clock;
 import java.time.Duration;
@@ -163,6 +164,25 @@ public final class DetectorMetrics implements MeterBinder, DetectorObserver {
     Gauge.builder("surprisal.model.target.alert.rate", live,
             r -> r.get() == null ? Double.NaN : r.get().calibration().targetAlertRate())
         .description("Alert rate on normal traffic the live model's threshold was calibrated for")
+        .baseUnit("ratio").register(registry);
+    for (ThresholdMethod method : ThresholdMethod.values()) {
+      Gauge.builder("surprisal.model.threshold.method", live,
+              r -> r.get() != null && r.get().calibration().method() == method ? 1 : 0)
+          .tag("method", method.label())
+          .description("1 for how the live model's threshold was set (conformal: a holdout rank;"
+              + " tail-fit: extrapolated below a holdout smaller than 1/q; holdout-minimum: neither"
+              + " was possible, alerts at about 1/(holdout+1)), 0 for the others")
+          .register(registry);
+    }
+    Gauge.builder("surprisal.model.alert.rate.low", live,
+            r -> r.get() == null ? Double.NaN : r.get().calibration().alertRate().low())
+        .description("Lower end of a 90% interval for the alert rate the live model's threshold"
+            + " realizes on normal traffic (NaN when unknown)")
+        .baseUnit("ratio").register(registry);
+    Gauge.builder("surprisal.model.alert.rate.high", live,
+            r -> r.get() == null ? Double.NaN : r.get().calibration().alertRate().high())
+        .description("Upper end of a 90% interval for the alert rate the live model's threshold"
+            + " realizes on normal traffic (NaN when unknown)")
         .baseUnit("ratio").register(registry);
     Gauge.builder("surprisal.model.holdout.log.likelihood", live,
             r -> r.get() == null ? Double.NaN : r.get().holdoutMeanLogLikelihood())

@@ -3,17 +3,38 @@ package io.surprisal.model;
 import java.util.Arrays;
 
 /**
- * A model's alert threshold and the holdout log-likelihoods it came from (split-conformal: on
- * traffic like the holdout, P(log p(x) &lt; threshold) ≤ targetAlertRate).
+ * A model's alert threshold, how it was set, and the holdout log-likelihoods it came from. On
+ * traffic like the holdout, P(log p(x) &lt; threshold) is at most targetAlertRate for a
+ * {@link ThresholdMethod#CONFORMAL} threshold (split-conformal, exact), about it for a
+ * {@link ThresholdMethod#TAIL_FIT}, and about 1/(holdoutSize+1) for the
+ * {@link ThresholdMethod#HOLDOUT_MINIMUM}.
  *
  * @param threshold alert when log p(x) is strictly below this (nats, finite)
  * @param targetAlertRate q, the alert rate the threshold was set for
  * @param holdoutSize how many holdout events the threshold was computed from
  * @param holdoutQuantiles ascending log-likelihoods spanning the holdout (all of it, or evenly
  *     spaced order statistics of it when it is large), used to report percentiles
+ * @param method how the threshold was set
+ * @param alertRate a central 90% interval for the alert rate the threshold realizes on traffic like
+ *     the holdout, or {@link RateInterval#UNKNOWN} (models calibrated before it was recorded)
+ * @param lowerTail the fitted tail below the holdout's smallest value, for percentiles there;
+ *     {@link LowerTail#NONE} when none was fitted
  */
 public record Calibration(
-    double threshold, double targetAlertRate, int holdoutSize, double[] holdoutQuantiles) {
+    double threshold,
+    double targetAlertRate,
+    int holdoutSize,
+    double[] holdoutQuantiles,
+    ThresholdMethod method,
+    RateInterval alertRate,
+    LowerTail lowerTail) {
+
+  /** A conformal calibration with no recorded uncertainty or tail: what format-1 records hold. */
+  public Calibration(
+      double threshold, double targetAlertRate, int holdoutSize, double[] holdoutQuantiles) {
+    this(threshold, targetAlertRate, holdoutSize, holdoutQuantiles, ThresholdMethod.CONFORMAL,
+        RateInterval.UNKNOWN, LowerTail.NONE);
+  }
 
   public Calibration {
     // +∞ would alert on every event and −∞ on none: neither came from a holdout.
@@ -39,6 +60,9 @@ public record Calibration(
             "holdoutQuantiles must be finite and ascending, got " + v + " at " + i);
       }
     }
+    if (method == null || alertRate == null || lowerTail == null) {
+      throw new IllegalArgumentException("method, alertRate and lowerTail must be given (not null)");
+    }
   }
 
   /**
@@ -52,10 +76,15 @@ public record Calibration(
 
   /**
    * The share of the holdout at or below this log-likelihood, in [0, 1]; small means improbable.
-   * NaN gives 0, as −∞ does: fail closed, like {@link #isAlert}.
+   * Below the holdout's smallest value it is the fitted lower tail's share of traffic (at most the
+   * share at that value), so that it still reads as a p-value there; 0 without a fitted tail. NaN
+   * gives 0, as −∞ does: fail closed, like {@link #isAlert}.
    */
   public double percentile(double logLikelihood) {
     if (Double.isNaN(logLikelihood)) return 0;
+    if (logLikelihood < holdoutQuantiles[0]) {
+      return Math.min(lowerTail.rateBelow(logLikelihood), 1.0 / holdoutQuantiles.length);
+    }
     int position = Arrays.binarySearch(holdoutQuantiles, logLikelihood);
     int atOrBelow;
     if (position >= 0) {
@@ -106,7 +135,10 @@ public record Calibration(
         && Double.compare(threshold, c.threshold) == 0
         && Double.compare(targetAlertRate, c.targetAlertRate) == 0
         && holdoutSize == c.holdoutSize
-        && Arrays.equals(holdoutQuantiles, c.holdoutQuantiles);
+        && Arrays.equals(holdoutQuantiles, c.holdoutQuantiles)
+        && method == c.method
+        && alertRate.equals(c.alertRate)
+        && lowerTail.equals(c.lowerTail);
   }
 
   @Override
@@ -117,6 +149,7 @@ public record Calibration(
   @Override
   public String toString() {
     return "Calibration{threshold=" + threshold + ", q=" + targetAlertRate + ", holdout="
-        + holdoutSize + "}";
+        + holdoutSize + ", method=" + method.label() + ", alertRate=[" + alertRate.low() + ", "
+        + alertRate.high() + "]}";
   }
 }

@@ -13,12 +13,14 @@ import java.util.zip.CRC32;
 /**
  * The binary form of a {@link PublishedModel}, as written to the models topic and to model files.
  *
- * <p>Layout (big-endian), format version 1:
+ * <p>Layout (big-endian), format version 2:
  *
  * <pre>
  *   "SRPL"  u16 formatVersion  u8 kindCode
  *   i64 version  i64 trainedAt  i32 windowSize  f64 holdoutMeanLogLikelihood
  *   f64 threshold  f64 targetAlertRate  i32 holdoutSize  i32 n  f64[n] holdoutQuantiles
+ *   u8 thresholdMethod ({@link ThresholdMethod#code()})  f64 alertRateLow  f64 alertRateHigh
+ *   i32 m  f64[m] lowerTailLogLikelihoods  f64[m] lowerTailRates
  *   kind payload, by kind code:
  *     1 mixture: i32 K, i32 L, f64[K] weights, f64[K·L] theta component-major
  *     2 binary-latent: see {@link BinaryLatentPayload}
@@ -26,7 +28,10 @@ import java.util.zip.CRC32;
  *   u32 CRC-32 of every byte before it
  * </pre>
  *
- * Decoding checks the checksum before reading anything, so a flipped bit or a cut record is refused
+ * Format version 1 is the same without the method, rate interval and lower tail; it still decodes,
+ * as a {@link ThresholdMethod#CONFORMAL} threshold with an unknown rate interval and no tail.
+ *
+ * <p>Decoding checks the checksum before reading anything, so a flipped bit or a cut record is refused
  * with a {@link ModelFormatException}, never turned into a silently different model. A new kind adds
  * a kind code, not a format version: records of existing kinds keep their exact bytes.
  *
@@ -37,7 +42,7 @@ import java.util.zip.CRC32;
  * ({@link #decode(byte[], int)}), the enumeration limit and the scoring samples by their maximums.
  */
 public final class ModelCodec {
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
   private static final byte[] MAGIC = "SRPL".getBytes(StandardCharsets.US_ASCII);
   private static final int KIND_MIXTURE = 1;
   private static final int KIND_BINARY_LATENT = 2;
@@ -64,6 +69,11 @@ public final class ModelCodec {
       out.writeDouble(calibration.targetAlertRate());
       out.writeInt(calibration.holdoutSize());
       writeDoubles(out, calibration.holdoutQuantiles());
+      out.writeByte(calibration.method().code());
+      out.writeDouble(calibration.alertRate().low());
+      out.writeDouble(calibration.alertRate().high());
+      writeDoubles(out, calibration.lowerTail().logLikelihoods());
+      for (double rate : calibration.lowerTail().rates()) out.writeDouble(rate);
       writePayload(out, published.model());
       CRC32 crc = new CRC32();
       crc.update(bytes.toByteArray());
@@ -143,7 +153,11 @@ public final class ModelCodec {
       int holdoutSize = body.getInt();
       double[] quantiles = readDoubles(body, body.getInt(), "holdoutQuantiles");
       // Checked before the payload: a bad threshold is refused without building the model.
-      Calibration calibration = new Calibration(threshold, targetAlertRate, holdoutSize, quantiles);
+      Calibration calibration = formatVersion == 1
+          ? new Calibration(threshold, targetAlertRate, holdoutSize, quantiles)
+          : new Calibration(threshold, targetAlertRate, holdoutSize, quantiles,
+              ThresholdMethod.ofCode(Byte.toUnsignedInt(body.get())),
+              new RateInterval(body.getDouble(), body.getDouble()), readLowerTail(body));
       DensityModel model = switch (kind) {
         case KIND_MIXTURE -> readMixture(body, expectedDimension);
         case KIND_BINARY_LATENT ->
@@ -160,6 +174,16 @@ public final class ModelCodec {
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException("model parameters are invalid: " + e.getMessage(), e);
     }
+  }
+
+  private static LowerTail readLowerTail(ByteBuffer body) throws ModelFormatException {
+    int nodes = body.getInt();
+    if (nodes > LowerTail.MAX_NODES) {
+      throw new ModelFormatException(
+          "lower tail must have at most " + LowerTail.MAX_NODES + " nodes, got " + nodes);
+    }
+    double[] logLikelihoods = readDoubles(body, nodes, "lowerTailLogLikelihoods");
+    return new LowerTail(logLikelihoods, readDoubles(body, nodes, "lowerTailRates"));
   }
 
   private static void writePayload(DataOutputStream out, DensityModel model) throws IOException {

@@ -20,7 +20,7 @@ import java.util.Properties;
  * @param minTrainingSize samples needed before the first fit
  * @param retrainInterval time between fits once a model is live
  * @param holdoutFraction share of the window held out for calibration and the acceptance gate
- * @param outlierFence robust standard deviations below which holdout values count as
+ * @param maxContamination the largest share of a holdout left out of calibration as far-out
  *     contamination (0: keep all)
  * @param acceptanceMargin nats per event a refit may trail the live model on the holdout
  * @param mixture the mixture trainer's hyperparameters
@@ -48,7 +48,7 @@ public record DetectorConfig(
     int minTrainingSize,
     Duration retrainInterval,
     double holdoutFraction,
-    double outlierFence,
+    double maxContamination,
     double acceptanceMargin,
     BernoulliMixtureTrainer.Settings mixture,
     String modelKind,

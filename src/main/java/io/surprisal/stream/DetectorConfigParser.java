@@ -4,6 +4,7 @@ import io.surprisal.model.BinaryLatentModel;
 import io.surprisal.model.ImportanceEstimate;
 import io.surprisal.train.BernoulliMixtureTrainer;
 import io.surprisal.train.BinaryLatentTrainer;
+import io.surprisal.train.Calibrator;
 import io.surprisal.train.ModelTrainers;
 import io.surprisal.train.VaeTrainer;
 import java.time.Duration;
@@ -70,7 +71,8 @@ public final class DetectorConfigParser {
     d.put("surprisal.min.training.size", "5000");
     d.put("surprisal.retrain.interval", "10m");
     d.put("surprisal.holdout.fraction", "0.2");
-    d.put("surprisal.calibration.outlier-fence", "6");
+    d.put("surprisal.calibration.max-contamination",
+        String.valueOf(Calibrator.DEFAULT_MAX_CONTAMINATION));
     d.put("surprisal.acceptance.margin", "1.0");
     d.put("surprisal.mixture.components", "1,2,4,8,16,32");
     d.put("surprisal.mixture.restarts", "3");
@@ -160,11 +162,23 @@ public final class DetectorConfigParser {
     kafka.putIfAbsent(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
         OutputFailureHandler.class.getName());
     OutputLimits.from(kafka); // fails here, at start, when max.request.size leaves no room
+    double alertRate =
+        r.get("surprisal.alert.rate", Double::parseDouble, v -> v > 0 && v < 1, "be inside (0, 1)");
+    double holdoutFraction =
+        r.get("surprisal.holdout.fraction", Double::parseDouble, v -> v > 0 && v < 1,
+            "be inside (0, 1)");
+    DetectorConfig.RegimeDetection regime = regime(r, windowSize, sampleRate);
+    requireCalibratableHoldout("surprisal.min.training.size", minTraining, holdoutFraction,
+        alertRate);
+    if (regime.enabled()) {
+      requireCalibratableHoldout("surprisal.regime.refit-samples", regime.refitSamples(),
+          holdoutFraction, alertRate);
+    }
     return new DetectorConfig(
         dimension,
         topics,
         r.get("surprisal.scores.enabled", DetectorConfigParser::bool, v -> true, "be true or false"),
-        r.get("surprisal.alert.rate", Double::parseDouble, v -> v > 0 && v < 1, "be inside (0, 1)"),
+        alertRate,
         r.get("surprisal.explain.features", Integer::parseInt,
             v -> v >= 0 && v <= Math.min(dimension, MAX_EXPLAIN_FEATURES),
             "be in 0.." + Math.min(dimension, MAX_EXPLAIN_FEATURES)
@@ -174,10 +188,10 @@ public final class DetectorConfigParser {
         minTraining,
         r.get("surprisal.retrain.interval", Durations::parse, v -> !v.isNegative() && !v.isZero(),
             "be > 0"),
-        r.get("surprisal.holdout.fraction", Double::parseDouble, v -> v > 0 && v < 1,
-            "be inside (0, 1)"),
-        r.get("surprisal.calibration.outlier-fence", Double::parseDouble,
-            v -> v >= 0 && Double.isFinite(v), "be a finite value >= 0"),
+        holdoutFraction,
+        r.get("surprisal.calibration.max-contamination", Double::parseDouble,
+            v -> v >= 0 && v <= Calibrator.MAX_CONTAMINATION,
+            "be in 0.." + Calibrator.MAX_CONTAMINATION + " (a share of the holdout; 0 keeps all)"),
         r.get("surprisal.acceptance.margin", Double::parseDouble, v -> v >= 0 && Double.isFinite(v),
             "be a finite value >= 0"),
         mixture,
@@ -195,8 +209,28 @@ public final class DetectorConfigParser {
                 "be an IP address or host name"),
             r.get("surprisal.metrics.port", Integer::parseInt, v -> v >= 0 && v <= 65535,
                 "be in 0..65535 (0 picks a free port)")),
-        regime(r, windowSize, sampleRate),
+        regime,
         kafka);
+  }
+
+  /**
+   * Refuses a fit size whose holdout can calibrate q neither by a conformal rank nor by a tail fit:
+   * its threshold would be the holdout's minimum, and normal traffic would alert at about
+   * 1/(holdout + 1), many times q. Refused at start rather than found in the alert rate.
+   */
+  private static void requireCalibratableHoldout(
+      String sizeKey, int size, double holdoutFraction, double alertRate) {
+    int holdout = (int) Math.round(size * holdoutFraction); // as TrainingPipeline splits
+    int needed = Calibrator.minimumHoldout(alertRate);
+    if (holdout >= needed) return;
+    throw new InvalidConfigException(sizeKey + " (" + size + ") × surprisal.holdout.fraction ("
+        + holdoutFraction + ") leaves a holdout of " + holdout + " events; calibrating"
+        + " surprisal.alert.rate " + alertRate + " needs " + needed + " ("
+        + Calibrator.TAIL_FIT_HOLDOUT + " for a tail fit, or 1/q − 1 for a conformal rank), else"
+        + " the threshold is the holdout's"
+        + " minimum and about 1/" + (holdout + 1) + " of normal traffic alerts. Raise " + sizeKey
+        + " to at least " + (int) Math.ceil(needed / holdoutFraction)
+        + " or surprisal.holdout.fraction");
   }
 
   private static DetectorConfig.RegimeDetection regime(Reader r, int windowSize, double sampleRate) {

@@ -123,7 +123,7 @@ public final class DetectorTopology {
     Nd4jRuntime.limitThreads(config.trainingThreads());
     return new TrainingPipeline(
         trainer(config),
-        new Calibrator(config.alertRate(), config.outlierFence()),
+        new Calibrator(config.alertRate(), config.maxContamination()),
         new AcceptanceGate(config.acceptanceMargin()),
         config.holdoutFraction(),
         config.mixture().seed(),

@@ -1,95 +1,106 @@
 package io.surprisal.train;
 
 import io.surprisal.model.Calibration;
+import io.surprisal.model.LowerTail;
+import io.surprisal.model.ThresholdMethod;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sets a model's alert threshold by split conformal prediction on a holdout slice the model was not
- * fitted on: with n holdout log-likelihoods sorted ascending and k = ⌊q·(n+1)⌋, the threshold is
- * the k-th smallest, so an exchangeable normal event falls below it with probability at most q.
+ * Sets a model's alert threshold from the log-likelihoods of a holdout slice the model was not
+ * fitted on, once far-out contamination is left out ({@link ContaminationFence}):
  *
- * <p>The training window is recent traffic and so already holds some anomalies. Left in, they sit
- * at the very bottom of the holdout and, whenever their share exceeds q, the threshold lands among
- * them and most anomalies go unflagged. Holdout values below median − fence·σ̂ (σ̂ = 1.4826·MAD, a
- * robust spread) are therefore treated as contamination and left out; on a clean holdout with a
- * fence of 6 this removes almost nothing. A fence of 0 keeps every value.
+ * <ul>
+ *   <li>split conformal prediction where the holdout is large enough for q: with the n kept values
+ *       sorted ascending and k = ⌊q·(n+1)⌋ &gt;= 1, the threshold is the k-th smallest, so an
+ *       exchangeable normal event falls below it with probability at most q;
+ *   <li>below that (n + 1 &lt; 1/q, where k would be 0 and the old answer, the holdout's minimum,
+ *       alerts at 1/(n+1), e.g. 0.5% for 200 rows at q = 0.001), the lower tail is extrapolated
+ *       ({@link LowerTailFit});
+ *   <li>when no reliable tail fit exists, the minimum after all, and a warning that says why.
+ * </ul>
+ *
+ * The calibration records which of these set the threshold and a 90% interval for the alert rate
+ * it realizes. The tail fit, when the holdout allows one, also serves percentiles below the
+ * holdout's smallest value.
  */
 public final class Calibrator {
   private static final Logger log = LoggerFactory.getLogger(Calibrator.class);
   /** Percentiles are reported against at most this many holdout order statistics. */
   static final int MAX_STORED_QUANTILES = 2048;
+  /** The default of surprisal.calibration.max-contamination. */
+  public static final double DEFAULT_MAX_CONTAMINATION = 0.02;
+  /** The largest surprisal.calibration.max-contamination. */
+  public static final double MAX_CONTAMINATION = ContaminationFence.MAX_SHARE;
+  /** The smallest holdout whose lower tail can be extrapolated. */
+  public static final int TAIL_FIT_HOLDOUT = LowerTailFit.MIN_HOLDOUT;
 
   private final double targetAlertRate;
-  private final double outlierFence;
+  private final ContaminationFence fence;
 
   /**
    * @param targetAlertRate q, inside (0, 1)
-   * @param outlierFence robust standard deviations below the median beyond which holdout values are
-   *     treated as contamination; 0 disables trimming
+   * @param maxContamination the largest share of a holdout that may be left out as far-out
+   *     contamination, in [0, 0.05]; 0 keeps every value
    */
-  public Calibrator(double targetAlertRate, double outlierFence) {
+  public Calibrator(double targetAlertRate, double maxContamination) {
     if (!(targetAlertRate > 0 && targetAlertRate < 1)) {
       throw new IllegalArgumentException(
           "alert rate must be inside (0, 1), got " + targetAlertRate);
     }
-    if (!(outlierFence >= 0) || Double.isInfinite(outlierFence)) {
-      throw new IllegalArgumentException("outlier fence must be >= 0, got " + outlierFence);
-    }
     this.targetAlertRate = targetAlertRate;
-    this.outlierFence = outlierFence;
+    this.fence = new ContaminationFence(maxContamination);
+  }
+
+  /**
+   * The smallest holdout that can calibrate q without falling back to its minimum: one with a
+   * conformal rank (n + 1 &gt;= 1/q) or, failing that, one a tail fit can use.
+   */
+  public static int minimumHoldout(double targetAlertRate) {
+    int conformal =
+        Math.max(1, (int) Math.min(Integer.MAX_VALUE, Math.ceil(1 / targetAlertRate)) - 1);
+    // The same floor as calibrate's, so that a rounding of 1/q cannot disagree with it.
+    while (Math.floor(targetAlertRate * (conformal + 1)) < 1) conformal++;
+    while (conformal > 1 && Math.floor(targetAlertRate * conformal) >= 1) conformal--;
+    return Math.min(TAIL_FIT_HOLDOUT, conformal);
   }
 
   /** @param holdoutLogLikelihoods log p(x) of each holdout event under the model, any order */
   public Calibration calibrate(double[] holdoutLogLikelihoods) {
     double[] sorted = holdoutLogLikelihoods.clone();
     Arrays.sort(sorted);
-    if (sorted.length == 0 || !Double.isFinite(sorted[0]) || !Double.isFinite(sorted[sorted.length - 1])) {
+    if (sorted.length == 0 || !Double.isFinite(sorted[0])
+        || !Double.isFinite(sorted[sorted.length - 1])) {
       throw new IllegalArgumentException("holdout log-likelihoods must be finite and non-empty");
     }
-    double[] kept = trimContamination(sorted);
+    double[] kept = fence.trim(sorted);
     int n = kept.length;
     int k = (int) Math.floor(targetAlertRate * (n + 1));
-    if (k < 1) {
-      log.warn(
-          "Holdout of {} events is too small for alert rate {}: alerting below its minimum, "
-              + "which flags up to 1/{} of normal traffic",
-          n, targetAlertRate, n + 1);
-      k = 1;
+    LowerTailFit.Outcome tail = LowerTailFit.fit(kept);
+    LowerTail lowerTail = tail.fitted() ? tail.fit().table() : LowerTail.NONE;
+    double[] quantiles = evenlySpaced(kept);
+    if (k >= 1) {
+      return new Calibration(kept[k - 1], targetAlertRate, n, quantiles,
+          ThresholdMethod.CONFORMAL, ConformalRate.interval(k, n), lowerTail);
     }
-    return new Calibration(kept[k - 1], targetAlertRate, n, evenlySpaced(kept));
+    if (tail.fitted()) {
+      double threshold = tail.fit().logLikelihoodAtRate(targetAlertRate);
+      return new Calibration(threshold, targetAlertRate, n, quantiles, ThresholdMethod.TAIL_FIT,
+          tail.fit().rateInterval(threshold), lowerTail);
+    }
+    log.warn("Holdout of {} events is too small for alert rate {} and its tail cannot be"
+            + " extrapolated ({}): alerting below its minimum, which flags about 1/{} of normal"
+            + " traffic", n, targetAlertRate, tail.failure(), n + 1);
+    return new Calibration(kept[0], targetAlertRate, n, quantiles,
+        ThresholdMethod.HOLDOUT_MINIMUM, ConformalRate.interval(1, n), lowerTail);
   }
 
   /** Mean of the holdout values the calibration keeps: the model's typical normal log-likelihood. */
   public double keptMean(double[] holdoutLogLikelihoods) {
     double[] sorted = holdoutLogLikelihoods.clone();
     Arrays.sort(sorted);
-    return Arrays.stream(trimContamination(sorted)).average().orElseThrow();
-  }
-
-  private double[] trimContamination(double[] sorted) {
-    if (outlierFence == 0) return sorted;
-    double median = median(sorted);
-    double[] deviations = new double[sorted.length];
-    for (int i = 0; i < sorted.length; i++) deviations[i] = Math.abs(sorted[i] - median);
-    Arrays.sort(deviations);
-    double spread = 1.4826 * median(deviations);
-    if (spread == 0) return sorted;
-    double fence = median - outlierFence * spread;
-    int first = 0;
-    while (first < sorted.length && sorted[first] < fence) first++;
-    if (first > 0) {
-      log.info(
-          "Calibration left out {} of {} holdout events below {} nats as contamination",
-          first, sorted.length, String.format("%.2f", fence));
-    }
-    return Arrays.copyOfRange(sorted, first, sorted.length);
-  }
-
-  private static double median(double[] sorted) {
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+    return Arrays.stream(fence.trim(sorted)).average().orElseThrow();
   }
 
   private static double[] evenlySpaced(double[] sorted) {

@@ -20,6 +20,16 @@ import java.util.Random;
  * (whenever a retrain interval brings more samples than the holdout holds), so the gate judges the
  * live model and the candidate on data neither was fitted on, instead of favouring the live model
  * on samples it has already seen.
+ *
+ * <p>The holdout that calibrates is not seen by the fit in any form: every trainer chooses K or
+ * stops early on a validation slice it splits off the fit rows it is handed (BernoulliMixtureTrainer
+ * 20%, BinaryLatentTrainer and VaeTrainer 10% by default), never on these holdout rows. Only the
+ * acceptance gate reads both, and it compares means with the live model without changing the
+ * candidate, so the holdout stays exchangeable with the traffic the candidate will score, which is
+ * what the conformal threshold needs. An early refit after a regime shift runs this same round on
+ * the post-change samples alone (surprisal.regime.refit-samples, 1,000 by default: a holdout of
+ * 200), which is where the threshold most often comes from a tail fit (see Calibrator);
+ * DetectorConfigParser refuses settings whose holdouts are too small even for that.
  */
 public final class TrainingPipeline {
   private final ModelTrainer trainer;

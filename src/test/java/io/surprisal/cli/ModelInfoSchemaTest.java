@@ -73,6 +73,26 @@ class ModelInfoSchemaTest {
     assertThat(info.get("kind").asText()).isEqualTo(BernoulliMixture.KIND);
     assertThat(info.get("dimension").asInt()).isEqualTo(16);
     assertThat(info.get("windowSize").asInt()).isEqualTo(2000);
+    // A holdout of 400 rows is smaller than 1/q − 1 = 999: the threshold is extrapolated.
+    assertThat(info.get("thresholdMethod").asText()).isEqualTo("tail-fit");
+    JsonNode rate = info.get("alertRateInterval");
+    assertThat(rate.get("low").asDouble()).isLessThan(0.001);
+    assertThat(rate.get("high").asDouble()).isGreaterThan(0.001).isLessThan(1.0);
+  }
+
+  @Test
+  void shouldAcceptAnUnknownAlertRateIntervalAsNullOnly() {
+    ObjectNode unknown = info.deepCopy();
+    unknown.putNull("alertRateInterval");
+    assertThat(schema.validate(unknown)).isEmpty();
+
+    ObjectNode halfKnown = info.deepCopy();
+    halfKnown.putObject("alertRateInterval").put("low", 0.0005);
+    assertThat(schema.validate(halfKnown)).isNotEmpty();
+
+    ObjectNode unknownMethod = info.deepCopy();
+    unknownMethod.put("thresholdMethod", "guess");
+    assertThat(schema.validate(unknownMethod)).isNotEmpty();
   }
 
   @Test
@@ -80,6 +100,10 @@ class ModelInfoSchemaTest {
     ObjectNode missing = info.deepCopy();
     missing.remove("threshold");
     assertThat(schema.validate(missing)).isNotEmpty();
+
+    ObjectNode missingMethod = info.deepCopy();
+    missingMethod.remove("thresholdMethod");
+    assertThat(schema.validate(missingMethod)).isNotEmpty();
 
     ObjectNode extra = info.deepCopy();
     extra.put("thresold", -12.0);

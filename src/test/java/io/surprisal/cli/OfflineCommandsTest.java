@@ -216,8 +216,8 @@ class OfflineCommandsTest {
     java.util.Map<String, String> d = io.surprisal.stream.DetectorConfigParser.DEFAULTS;
     assertThat(t.alertRate).isEqualTo(Double.parseDouble(d.get("surprisal.alert.rate")));
     assertThat(t.holdoutFraction).isEqualTo(Double.parseDouble(d.get("surprisal.holdout.fraction")));
-    assertThat(t.outlierFence)
-        .isEqualTo(Double.parseDouble(d.get("surprisal.calibration.outlier-fence")));
+    assertThat(t.maxContamination)
+        .isEqualTo(Double.parseDouble(d.get("surprisal.calibration.max-contamination")));
     assertThat(t.components.stream().map(String::valueOf).toList())
         .containsExactly(d.get("surprisal.mixture.components").split(","));
     assertThat(t.restarts).isEqualTo(Integer.parseInt(d.get("surprisal.mixture.restarts")));

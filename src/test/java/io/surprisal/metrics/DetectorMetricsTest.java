@@ -10,7 +10,10 @@ import io.surprisal.event.Alert;
 import io.surprisal.event.FeatureContribution;
 import io.surprisal.model.BernoulliMixture;
 import io.surprisal.model.Calibration;
+import io.surprisal.model.LowerTail;
 import io.surprisal.model.PublishedModel;
+import io.surprisal.model.RateInterval;
+import io.surprisal.model.ThresholdMethod;
 import io.surprisal.stream.DetectorObserver;
 import io.surprisal.stream.DetectorObserver.TrainingResult;
 import java.time.Clock;
@@ -124,6 +127,28 @@ class DetectorMetricsTest {
     early.bindTo(later);
 
     assertThat(later.scrape()).contains("surprisal_model_info{kind=\"mixture\",version=\"5\"} 1");
+  }
+
+  @Test
+  void shouldShowHowTheLiveThresholdWasSetAndItsAlertRateInterval() {
+    assertThat(sample("surprisal_model_threshold_method{method=\"tail-fit\"}")).isZero();
+    assertThat(sample("surprisal_model_alert_rate_high_ratio")).isNaN();
+
+    Calibration tailFit = new Calibration(-42.0, 0.001, 200, new double[] {-30.0},
+        ThresholdMethod.TAIL_FIT, new RateInterval(0.0002, 0.0031), LowerTail.NONE);
+    metrics.modelLive(
+        new PublishedModel(4, NOW, 1_000, -20.0, tailFit, model(1, NOW, -20, -42).model()));
+
+    assertThat(sample("surprisal_model_threshold_method{method=\"tail-fit\"}")).isEqualTo(1);
+    assertThat(sample("surprisal_model_threshold_method{method=\"conformal\"}")).isZero();
+    assertThat(sample("surprisal_model_threshold_method{method=\"holdout-minimum\"}")).isZero();
+    assertThat(sample("surprisal_model_alert_rate_low_ratio")).isEqualTo(0.0002);
+    assertThat(sample("surprisal_model_alert_rate_high_ratio")).isEqualTo(0.0031);
+
+    // A model from a format-1 record: conformal, its interval unknown.
+    metrics.modelLive(model(5, NOW, -20.0, -42.0));
+    assertThat(sample("surprisal_model_threshold_method{method=\"conformal\"}")).isEqualTo(1);
+    assertThat(sample("surprisal_model_alert_rate_low_ratio")).isNaN();
   }
 
   @Test

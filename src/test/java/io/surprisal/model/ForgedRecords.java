@@ -6,7 +6,8 @@ import java.util.zip.CRC32;
 /**
  * Model records as a forger writes them, field by field: shapes and values {@link ModelCodec#encode}
  * never writes, under a valid CRC-32, so that only the checks after the checksum can refuse them.
- * The offsets are those of format version 1's header (see {@link ModelCodec}).
+ * The offsets are those of format version 1's header (see {@link ModelCodec}), which version 2
+ * keeps; {@link #record} writes version 1.
  */
 public final class ForgedRecords {
   public static final int KIND_MIXTURE = 1;
@@ -41,9 +42,18 @@ public final class ForgedRecords {
     return withValidChecksum(out.array());
   }
 
-  /** Where the kind payload starts in {@code record}: after the header and its quantiles. */
+  /**
+   * Where the kind payload starts in {@code record}: after the header and its quantiles, and from
+   * format version 2 on after the threshold method, the alert-rate interval and the lower tail.
+   */
   public static int payloadAt(byte[] record) {
-    return QUANTILES_AT + ByteBuffer.wrap(record, QUANTILE_COUNT_AT, 4).getInt() * Double.BYTES;
+    ByteBuffer in = ByteBuffer.wrap(record);
+    int at = QUANTILES_AT + in.getInt(QUANTILE_COUNT_AT) * Double.BYTES;
+    if (in.getShort(4) >= 2) {
+      at += 1 + 2 * Double.BYTES;
+      at += Integer.BYTES + 2 * in.getInt(at) * Double.BYTES;
+    }
+    return at;
   }
 
   public static byte[] withLong(byte[] record, int offset, long value) {

@@ -29,6 +29,23 @@ class ModelCodecTest {
     return new PublishedModel(3, 1_714_564_800_000L, 1000, -2.5, calibration, mixture);
   }
 
+  /** Saved format-version-2 record of {@link #handWrittenVersion2()}; see its writer below. */
+  private static final String V2_RESOURCE = "/models/mixture-format-v2.bin";
+
+  /**
+   * The v1 file's model with what format version 2 added: a tail-fit threshold, its alert-rate
+   * interval and a three-node lower tail, all round numbers.
+   */
+  static PublishedModel handWrittenVersion2() {
+    PublishedModel v1 = handWritten();
+    Calibration calibration = new Calibration(-6.5, 0.001, 200,
+        new double[] {-5.0, -4.0, -3.0, -2.0, -1.0}, ThresholdMethod.TAIL_FIT,
+        new RateInterval(0.0005, 0.002), new LowerTail(
+            new double[] {-8.0, -6.5, -4.5}, new double[] {0.0001, 0.001, 0.25}));
+    return new PublishedModel(4, v1.trainedAt(), v1.windowSize(), v1.holdoutMeanLogLikelihood(),
+        calibration, v1.model());
+  }
+
   /** A larger model with arbitrary (non-round) doubles everywhere. */
   private static PublishedModel synthetic() {
     BernoulliMixture mixture = SyntheticMixtures.separated(3, 20, 11);
@@ -153,7 +170,7 @@ class ModelCodecTest {
     ByteBuffer.wrap(encoded, 4, 2).putShort((short) 7);
     assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(encoded)))
         .isInstanceOf(ModelFormatException.class)
-        .hasMessage("unknown model format version 7, this build supports at most 1");
+        .hasMessage("unknown model format version 7, this build supports at most 2");
   }
 
   @Test
@@ -162,7 +179,7 @@ class ModelCodecTest {
     ByteBuffer.wrap(encoded, 4, 2).putShort((short) 0);
     assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(encoded)))
         .isInstanceOf(ModelFormatException.class)
-        .hasMessage("unknown model format version 0, this build supports at most 1");
+        .hasMessage("unknown model format version 0, this build supports at most 2");
   }
 
   @Test
@@ -239,6 +256,12 @@ class ModelCodecTest {
     assertThat(calibration.targetAlertRate()).isEqualTo(0.01);
     assertThat(calibration.holdoutSize()).isEqualTo(200);
     assertThat(calibration.holdoutQuantiles()).containsExactly(-5.0, -4.0, -3.0, -2.0, -1.0);
+    // Format 1 knew only the conformal rank and recorded no uncertainty or tail.
+    assertThat(calibration.method()).isEqualTo(ThresholdMethod.CONFORMAL);
+    assertThat(calibration.alertRate()).isEqualTo(RateInterval.UNKNOWN);
+    assertThat(calibration.alertRate().known()).isFalse();
+    assertThat(calibration.lowerTail().isEmpty()).isTrue();
+    assertThat(calibration.percentile(-6.0)).isZero();
     assertThat(loaded.model().kind()).isEqualTo("mixture");
     BernoulliMixture mixture = (BernoulliMixture) loaded.model();
     assertThat(mixture.components()).isEqualTo(2);
@@ -256,6 +279,92 @@ class ModelCodecTest {
     // Once the format moves on, the v1 file is kept for loading only and this check no longer applies.
     assumeTrue(ModelCodec.FORMAT_VERSION == 1, "current format is not version 1");
     assertThat(ModelCodec.encode(handWritten())).isEqualTo(SavedModelFiles.read(V1_RESOURCE));
+  }
+
+  @Test
+  void shouldRoundTripTheVersion2CalibrationFieldsBitExactly() throws Exception {
+    PublishedModel original = handWrittenVersion2();
+    byte[] encoded = ModelCodec.encode(original);
+    PublishedModel decoded = ModelCodec.decode(encoded);
+
+    assertThat(ModelCodec.encode(decoded)).isEqualTo(encoded);
+    assertThat(decoded.calibration()).isEqualTo(original.calibration());
+    assertThat(decoded.calibration().method()).isEqualTo(ThresholdMethod.TAIL_FIT);
+    assertThat(decoded.calibration().alertRate()).isEqualTo(new RateInterval(0.0005, 0.002));
+    assertThat(decoded.calibration().lowerTail().rates()).containsExactly(0.0001, 0.001, 0.25);
+  }
+
+  @Test
+  void shouldStillLoadFormatVersion2File() throws Exception {
+    byte[] saved = SavedModelFiles.read(V2_RESOURCE);
+    assertThat(ByteBuffer.wrap(saved, 4, 2).getShort()).isEqualTo((short) 2);
+
+    PublishedModel loaded = ModelCodec.decode(saved);
+
+    assertThat(loaded.version()).isEqualTo(4);
+    Calibration calibration = loaded.calibration();
+    assertThat(calibration.threshold()).isEqualTo(-6.5);
+    assertThat(calibration.method()).isEqualTo(ThresholdMethod.TAIL_FIT);
+    assertThat(calibration.alertRate()).isEqualTo(new RateInterval(0.0005, 0.002));
+    assertThat(calibration.lowerTail().logLikelihoods()).containsExactly(-8.0, -6.5, -4.5);
+    assertThat(calibration.lowerTail().rates()).containsExactly(0.0001, 0.001, 0.25);
+    // Below the holdout's smallest value (-5) the percentile follows the tail: at a node, its rate.
+    assertThat(calibration.percentile(-6.5)).isEqualTo(0.001, within(1e-15));
+    assertThat(allLogLikelihoods(loaded.model()))
+        .isEqualTo(allLogLikelihoods(handWritten().model()));
+  }
+
+  @Test
+  void shouldEncodeVersion2ModelExactlyAsTheVersion2FileWhileVersion2IsCurrent() throws Exception {
+    assumeTrue(ModelCodec.FORMAT_VERSION == 2, "current format is not version 2");
+    assertThat(ModelCodec.encode(handWrittenVersion2()))
+        .isEqualTo(SavedModelFiles.read(V2_RESOURCE));
+  }
+
+  @Test
+  void shouldRefuseUnknownThresholdMethodCodeWithValidChecksum() {
+    byte[] encoded = ModelCodec.encode(handWrittenVersion2());
+    // After the 59-byte header and the 5 quantiles comes the method byte.
+    int method = 59 + 5 * Double.BYTES;
+    assertThat(encoded[method]).isEqualTo((byte) 2);
+    encoded[method] = 9;
+    assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(encoded)))
+        .isInstanceOf(ModelFormatException.class)
+        .hasMessage("model parameters are invalid: threshold method code must be 1, 2 or 3, got 9");
+  }
+
+  @Test
+  void shouldRefuseLowerTailNodeCountAboveItsMaximumWithoutAllocatingIt() {
+    byte[] encoded = ModelCodec.encode(handWrittenVersion2());
+    // Method byte, then two f64 rate bounds, then the i32 node count.
+    int count = 59 + 5 * Double.BYTES + 1 + 2 * Double.BYTES;
+    assertThat(ByteBuffer.wrap(encoded, count, 4).getInt()).isEqualTo(3);
+    ByteBuffer.wrap(encoded, count, 4).putInt(Integer.MAX_VALUE);
+    assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(encoded)))
+        .isInstanceOf(ModelFormatException.class)
+        .hasMessage("lower tail must have at most 64 nodes, got 2147483647");
+  }
+
+  @Test
+  void shouldRefuseAlertRateIntervalOutsideTheUnitIntervalWithValidChecksum() {
+    byte[] encoded = ModelCodec.encode(handWrittenVersion2());
+    int high = 59 + 5 * Double.BYTES + 1 + Double.BYTES;
+    ByteBuffer.wrap(encoded, high, 8).putDouble(1.5);
+    assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(encoded)))
+        .isInstanceOf(ModelFormatException.class)
+        .hasMessage("model parameters are invalid: alert rate interval must satisfy"
+            + " 0 <= low <= high <= 1 or be unknown (NaN, NaN), got [5.0E-4, 1.5]");
+  }
+
+  /**
+   * Generator of the saved version-2 file; disabled by default. Run once, then commit the file:
+   * {@code mvn -o test -Dtest=ModelCodecTest -Dsurprisal.writeModelFiles=true}.
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "surprisal.writeModelFiles", matches = "true")
+  void writeFormatVersion2File() throws IOException {
+    assumeTrue(ModelCodec.FORMAT_VERSION == 2, "this build no longer writes format version 2");
+    SavedModelFiles.write(V2_RESOURCE, handWrittenVersion2());
   }
 
   /**

@@ -137,7 +137,8 @@ class RegimeMonitorTest {
     SplittableRandom random = new SplittableRandom(seed);
     double[] holdout = new double[holdoutSize];
     for (int i = 0; i < holdoutSize; i++) holdout[i] = model.logLikelihood(model.sample(random));
-    Calibration calibration = new Calibrator(0.01, 6).calibrate(holdout);
+    Calibration calibration =
+        new Calibrator(0.01, Calibrator.DEFAULT_MAX_CONTAMINATION).calibrate(holdout);
     return new PublishedModel(1, 0, holdoutSize, java.util.Arrays.stream(holdout).average().orElseThrow(),
         calibration, model);
   }

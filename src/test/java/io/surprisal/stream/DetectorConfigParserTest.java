@@ -33,7 +33,7 @@ class DetectorConfigParserTest {
     assertThat(config.minTrainingSize()).isEqualTo(5_000);
     assertThat(config.retrainInterval()).isEqualTo(Duration.ofMinutes(10));
     assertThat(config.holdoutFraction()).isEqualTo(0.2);
-    assertThat(config.outlierFence()).isEqualTo(6.0);
+    assertThat(config.maxContamination()).isEqualTo(0.02);
     assertThat(config.acceptanceMargin()).isEqualTo(1.0);
     assertThat(config.mixture()).isEqualTo(BernoulliMixtureTrainer.Settings.defaults());
     assertThat(config.trainingThreads()).isEqualTo(1);
@@ -220,5 +220,53 @@ class DetectorConfigParserTest {
         .isInstanceOf(InvalidConfigException.class)
         .hasMessage(
             "surprisal.min.training.size must be in 20..surprisal.window.size (1000), got 2000");
+  }
+
+  @Test
+  void shouldRefuseFirstHoldoutTooSmallForTheAlertRateNamingTheKeysAndValues() {
+    // 500 × 0.2 = 100 holdout events: no conformal rank for q = 0.001 (needs 999), no tail fit.
+    assertThatThrownBy(() -> parse(BOOTSTRAP, DIMENSION, "surprisal.min.training.size=500"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("surprisal.min.training.size (500) × surprisal.holdout.fraction (0.2) leaves a"
+            + " holdout of 100 events; calibrating surprisal.alert.rate 0.001 needs 200 (200 for a"
+            + " tail fit, or 1/q − 1 for a conformal rank), else the threshold is the holdout's"
+            + " minimum and about 1/101 of normal traffic alerts. Raise"
+            + " surprisal.min.training.size to at least 1000 or surprisal.holdout.fraction");
+  }
+
+  @Test
+  void shouldRefuseRefitHoldoutTooSmallOnlyWhileRegimeDetectionIsOn() {
+    assertThatThrownBy(() -> parse(BOOTSTRAP, DIMENSION, "surprisal.regime.refit-samples=600"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith("surprisal.regime.refit-samples (600) × surprisal.holdout.fraction"
+            + " (0.2) leaves a holdout of 120 events;");
+    assertThat(parse(BOOTSTRAP, DIMENSION, "surprisal.regime.refit-samples=600",
+        "surprisal.regime.enabled=false").regime().refitSamples()).isEqualTo(600);
+  }
+
+  @Test
+  void shouldAcceptSmallHoldoutWhenItsConformalRankReachesTheAlertRate() {
+    // 100 × 0.2 = 20 events: k = ⌊0.05 · 21⌋ = 1, a conformal threshold without a tail fit.
+    DetectorConfig config = parse(BOOTSTRAP, DIMENSION, "surprisal.alert.rate=0.05",
+        "surprisal.min.training.size=100", "surprisal.regime.refit-samples=100");
+    assertThat(config.minTrainingSize()).isEqualTo(100);
+  }
+
+  @Test
+  void shouldRefuseMaxContaminationOutsideItsRange() {
+    assertThatThrownBy(
+            () -> parse(BOOTSTRAP, DIMENSION, "surprisal.calibration.max-contamination=0.1"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("surprisal.calibration.max-contamination must be in 0..0.05 (a share of the"
+            + " holdout; 0 keeps all), got 0.1");
+    assertThat(parse(BOOTSTRAP, DIMENSION, "surprisal.calibration.max-contamination=0")
+        .maxContamination()).isZero();
+  }
+
+  @Test
+  void shouldRefuseTheRetiredOutlierFenceKeyAsUnknown() {
+    assertThatThrownBy(() -> parse(BOOTSTRAP, DIMENSION, "surprisal.calibration.outlier-fence=6"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith("unknown setting surprisal.calibration.outlier-fence;");
   }
 }

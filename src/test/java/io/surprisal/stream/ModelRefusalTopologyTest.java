@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.surprisal.generate.SyntheticMixtures;
 import io.surprisal.model.BernoulliMixture;
 import io.surprisal.model.ForgedRecords;
+import io.surprisal.model.ModelCodec;
 import io.surprisal.model.VaeFixtures;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -109,8 +110,11 @@ class ModelRefusalTopologyTest {
 
   @Test
   void shouldRefuseAFutureFormatVersion() throws IOException {
-    assertRefusedAndLiveModelKeepsScoring(ModelRecords.withFormatVersion(encoded(6, truth), 2),
-        "unknown model format version 2, this build supports at most 1");
+    int future = ModelCodec.FORMAT_VERSION + 1;
+    assertRefusedAndLiveModelKeepsScoring(
+        ModelRecords.withFormatVersion(encoded(6, truth), future),
+        "unknown model format version " + future + ", this build supports at most "
+            + ModelCodec.FORMAT_VERSION);
   }
 
   @Test

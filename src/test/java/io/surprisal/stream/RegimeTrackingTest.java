@@ -26,6 +26,9 @@ class RegimeTrackingTest {
         "surprisal.sample.rate=1.0",
         "surprisal.window.size=1000",
         "surprisal.min.training.size=100",
+        // A 50-sample refit has a holdout of 20, which calibrates only a large q.
+        "surprisal.alert.rate=0.05",
+        "surprisal.holdout.fraction=0.4",
         "surprisal.regime.refit-samples=50"));
     BernoulliMixture regime = SyntheticMixtures.separated(3, DIMENSION, 1);
     BernoulliMixture unseen = SyntheticMixtures.separated(3, DIMENSION, 2);
@@ -66,7 +69,7 @@ class RegimeTrackingTest {
     double[] holdout = new double[3000];
     for (int i = 0; i < holdout.length; i++) holdout[i] = model.logLikelihood(model.sample(random));
     return new PublishedModel(1, 0, holdout.length, -10,
-        new Calibrator(0.01, 6).calibrate(holdout), model);
+        new Calibrator(0.01, Calibrator.DEFAULT_MAX_CONTAMINATION).calibrate(holdout), model);
   }
 
   private static KeyValueStore<String, byte[]> store() {

@@ -56,6 +56,9 @@ class TrainerFailureTest {
         "surprisal.feature.dimension=" + DIMENSION,
         "surprisal.window.size=1000",
         "surprisal.min.training.size=500",
+        // As the pipeline below calibrates: q = 0.01 on 30% of the window.
+        "surprisal.alert.rate=0.01",
+        "surprisal.holdout.fraction=0.3",
         "surprisal.retrain.interval=60s",
         "surprisal.training.timeout=5s"};
     String[] all = java.util.stream.Stream.concat(
@@ -67,7 +70,8 @@ class TrainerFailureTest {
       fits.incrementAndGet();
       return modelTrainer.fit(rows);
     };
-    pipeline = new TrainingPipeline(counting, new Calibrator(0.01, 6),
+    pipeline = new TrainingPipeline(counting,
+        new Calibrator(0.01, Calibrator.DEFAULT_MAX_CONTAMINATION),
         new AcceptanceGate(1.0), 0.3, 1, Clock.systemUTC());
     initTrainer();
     feed(500);
@@ -264,8 +268,9 @@ class TrainerFailureTest {
     MockProcessorContext<String, byte[]> otherContext = new MockProcessorContext<>(config.kafka());
     WindowStores.register(otherContext, DetectorTopology.WINDOW_STORE);
     TrainerProcessor other = new TrainerProcessor(DetectorTopology.WINDOW_STORE, config,
-        new TrainingPipeline(rows -> truth, new Calibrator(0.01, 6), new AcceptanceGate(1.0), 0.3,
-            1, Clock.systemUTC()),
+        new TrainingPipeline(rows -> truth,
+            new Calibrator(0.01, Calibrator.DEFAULT_MAX_CONTAMINATION), new AcceptanceGate(1.0),
+            0.3, 1, Clock.systemUTC()),
         new ModelRegistry());
     other.init(otherContext);
     try {

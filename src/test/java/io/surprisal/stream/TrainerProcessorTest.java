@@ -45,6 +45,9 @@ class TrainerProcessorTest {
         "surprisal.feature.dimension=" + DIMENSION,
         "surprisal.window.size=1000",
         "surprisal.min.training.size=500",
+        // As the pipeline below calibrates: q = 0.01 on 30% of the window.
+        "surprisal.alert.rate=0.01",
+        "surprisal.holdout.fraction=0.3",
         "surprisal.retrain.interval=60s",
         "surprisal.mixture.components=" + candidateComponents);
     properties.putAll(DetectorConfigParser.properties(settings));
@@ -52,7 +55,8 @@ class TrainerProcessorTest {
     context = new MockProcessorContext<>(config.kafka());
     store = WindowStores.register(context, DetectorTopology.WINDOW_STORE);
     TrainingPipeline pipeline = new TrainingPipeline(
-        new BernoulliMixtureTrainer(config.mixture()), new Calibrator(0.01, 6),
+        new BernoulliMixtureTrainer(config.mixture()),
+        new Calibrator(0.01, Calibrator.DEFAULT_MAX_CONTAMINATION),
         new AcceptanceGate(margin), 0.3, 1, Clock.systemUTC());
     trainer = new TrainerProcessor(
         DetectorTopology.WINDOW_STORE, null, config, pipeline, registry, observer);

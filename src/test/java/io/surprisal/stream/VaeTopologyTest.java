@@ -40,6 +40,10 @@ class VaeTopologyTest {
         "surprisal.sample.rate=1.0",
         "surprisal.window.size=2000",
         "surprisal.min.training.size=1000",
+        // A conformal rank on the first fit's 200-event holdout. At q = 0.001 the threshold would be
+        // extrapolated below the holdout (to −31.9 nats), past this 16-bit model's least probable
+        // vector (−28.5): a model of few bits has a bounded log-likelihood that no tail fit knows.
+        "surprisal.alert.rate=0.01",
         "surprisal.retrain.interval=10s",
         "surprisal.trainer.check-interval=100ms",
         "surprisal.model.kind=vae",
