@@ -24,6 +24,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * unchanged detector fits the model off-thread, publishes it through the models topic (codec kinds
  * 2 and 3), replaces it with a refit while scoring goes on, and alerts on injected coin-flip events.
  * The traffic comes from a binary-latent model with 4 latent bits over 64 observed ones.
+ *
+ * <p>The alert rate is 1%, above the 0.5% of anomalies in the training window, so the threshold
+ * comes from the normal tail whatever the contamination fence finds in a holdout of 2,000 (under
+ * these smooth models it finds the whole cluster in about a third of them, see ContaminationFence;
+ * the mixture's detector test covers q below the contamination).
  */
 class NeuralKindsIntegrationTest {
   private static final int EVENTS = 12_000;
@@ -42,6 +47,7 @@ class NeuralKindsIntegrationTest {
           "surprisal.sample.rate=1.0",
           "surprisal.min.training.size=4000",
           "surprisal.holdout.fraction=0.5",
+          "surprisal.alert.rate=0.01",
           "surprisal.retrain.interval=3s",
           "surprisal.trainer.check-interval=200ms",
           "surprisal.model.kind=" + kind,
@@ -71,7 +77,7 @@ class NeuralKindsIntegrationTest {
       assertThat(summary.modelVersions()).isGreaterThanOrEqualTo(2);
       assertThat(summary.injectedAnomalies()).isGreaterThan(10);
       assertThat(summary.recall()).isGreaterThanOrEqualTo(0.9);
-      assertThat(summary.falseAlertRate()).isLessThanOrEqualTo(0.01);
+      assertThat(summary.falseAlertRate()).isLessThanOrEqualTo(2 * config.alertRate());
     }
   }
 }

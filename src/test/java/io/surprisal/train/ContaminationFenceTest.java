@@ -3,9 +3,14 @@ package io.surprisal.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.surprisal.event.BitVector;
 import io.surprisal.generate.SyntheticMixtures;
 import io.surprisal.model.BernoulliMixture;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -108,6 +113,47 @@ class ContaminationFenceTest {
     for (int i = 0; i < holdout.length; i++) holdout[i] = sharp.logLikelihood(sharp.sample(random));
     Arrays.sort(holdout);
     assertThat(new ContaminationFence(MAX_SHARE).trim(holdout).length).isEqualTo(holdout.length);
+  }
+
+  @Test
+  void shouldRemoveAClusterOfAnomaliesThatABroadMixtureComponentAbsorbed() {
+    // The pipeline's own case: a mixture fitted on traffic with 0.5% coin-flip events gives them
+    // a broad component, so they score about ten nats below the normal tail, not a thousand: closer
+    // than the fitted tail's fence, but a cluster that tail cannot explain.
+    BernoulliMixture truth = SyntheticMixtures.separated(8, 64, 0.02, 0.1, 2024);
+    for (long seed : new long[] {7, 8, 9}) {
+      SplittableRandom random = new SplittableRandom(seed);
+      List<BitVector> fitRows = new ArrayList<>();
+      for (int i = 0; i < 5_000; i++) fitRows.add(event(truth, random));
+      BernoulliMixture model =
+          new BernoulliMixtureTrainer(BernoulliMixtureTrainer.Settings.defaults()).fit(fitRows);
+      double[] holdout = new double[5_000];
+      Set<Double> anomalies = new HashSet<>();
+      for (int i = 0; i < holdout.length; i++) {
+        boolean anomaly = random.nextDouble() < 0.005;
+        holdout[i] = model.logLikelihood(anomaly ? coinFlips(random) : truth.sample(random));
+        if (anomaly) anomalies.add(holdout[i]);
+      }
+      Arrays.sort(holdout);
+
+      int removed = holdout.length - new ContaminationFence(MAX_SHARE).trim(holdout).length;
+
+      // All but at most one of them, and nothing normal (the highest may sit by the normal tail).
+      assertThat(removed).as("seed %d", seed).isBetween(anomalies.size() - 1, anomalies.size());
+      for (int i = 0; i < removed; i++) {
+        assertThat(anomalies).as("seed %d, removed %d", seed, i).contains(holdout[i]);
+      }
+    }
+  }
+
+  private static BitVector event(BernoulliMixture truth, SplittableRandom random) {
+    return random.nextDouble() < 0.005 ? coinFlips(random) : truth.sample(random);
+  }
+
+  private static BitVector coinFlips(SplittableRandom random) {
+    int[] bits = new int[64];
+    for (int d = 0; d < bits.length; d++) bits[d] = random.nextBoolean() ? 1 : 0;
+    return BitVector.ofDense(bits);
   }
 
   @Test
