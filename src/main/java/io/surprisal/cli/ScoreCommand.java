@@ -12,6 +12,7 @@ import io.surprisal.model.DensityModel;
 import io.surprisal.model.ModelCodec;
 import io.surprisal.model.ModelFormatException;
 import io.surprisal.model.PublishedModel;
+import io.surprisal.model.Scored;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -72,14 +73,15 @@ final class ScoreCommand implements Callable<Integer> {
     try (BufferedWriter out = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
       for (int i = 0; i < rows.size(); i++) {
         LabelledRow row = rows.rows().get(i);
-        double logLikelihood = model.logLikelihood(row.features());
-        boolean alert = calibration.isAlert(logLikelihood);
+        Scored scored = model.score(row.features());
+        boolean alert = calibration.isAlert(scored.score());
         if (alert) alerts++;
         ObjectNode score = JsonNodeFactory.instance.objectNode();
         if (row.id() != null) score.put("id", row.id());
         else score.put("row", i + 1);
-        score.put("logLikelihood", logLikelihood);
-        score.put("percentile", calibration.percentile(logLikelihood));
+        score.put("logLikelihood", scored.logLikelihood());
+        score.put("score", scored.score());
+        score.put("percentile", calibration.percentile(scored.score()));
         score.put("alert", alert);
         ArrayNode top = score.putArray("topFeatures");
         for (FeatureContribution c : model.explain(row.features(), explainFeatures)) {

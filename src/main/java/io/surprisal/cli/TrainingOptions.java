@@ -7,6 +7,7 @@ import io.surprisal.train.AcceptanceGate;
 import io.surprisal.train.BernoulliMixtureTrainer;
 import io.surprisal.train.BinaryLatentTrainer;
 import io.surprisal.train.Calibrator;
+import io.surprisal.train.DetectionScore;
 import io.surprisal.train.ModelTrainer;
 import io.surprisal.train.ModelTrainers;
 import io.surprisal.train.Nd4jRuntime;
@@ -47,6 +48,12 @@ final class TrainingOptions {
       description = "Largest share of the holdout calibration may leave out as far-out "
           + "contamination, 0..0.05; 0 keeps all (default: ${DEFAULT-VALUE}).")
   double maxContamination;
+
+  @Option(names = "--score", paramLabel = "SCORE", defaultValue = "likelihood",
+      description = "What the threshold is set on: likelihood (the model's log p(x)) or ensemble "
+          + "(the model and an independent-bits model, their holdout p-values combined); "
+          + "default: ${DEFAULT-VALUE}.")
+  String score;
 
   @Option(names = "--components", paramLabel = "K", split = ",", defaultValue = "1,2,4,8,16,32",
       description = "Mixture: candidate K, ascending (default: ${DEFAULT-VALUE}).")
@@ -120,7 +127,8 @@ final class TrainingOptions {
         new AcceptanceGate(0),
         holdoutFraction,
         seed,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        DetectionScore.ofLabel(score));
   }
 
   /** The trainer for {@code --model}, from the one factory the stream uses too. */

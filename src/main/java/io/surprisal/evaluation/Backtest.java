@@ -6,6 +6,7 @@ import io.surprisal.event.BitVector;
 import io.surprisal.model.Calibration;
 import io.surprisal.model.DensityModel;
 import io.surprisal.model.PublishedModel;
+import io.surprisal.model.Scored;
 import io.surprisal.train.TrainingPipeline;
 import java.util.Arrays;
 import java.util.List;
@@ -28,13 +29,14 @@ public final class Backtest {
   /**
    * What a backtest produced.
    *
-   * @param testLogLikelihoods log p(x) of every test row, in row order
+   * @param testScores the detection score of every test row, in row order: log p(x), or the
+   *     ensemble's combined score (lower is more surprising either way)
    * @param anomalous every test row's label, in row order
    */
   public record Result(
       EvaluationReport report,
       PublishedModel published,
-      double[] testLogLikelihoods,
+      double[] testScores,
       boolean[] anomalous) {}
 
   /**
@@ -65,12 +67,13 @@ public final class Backtest {
 
     log.info("Scoring {} test rows", test.size());
     double[] logLikelihoods = new double[test.size()];
-    double nanosPerRow = score(published, test.vectors(), logLikelihoods);
+    double[] scores = new double[test.size()];
+    double nanosPerRow = score(published, test.vectors(), logLikelihoods, scores);
     EvaluationReport report = report(kind, published, train, test, anomalous, logLikelihoods,
-        fitSeconds, nanosPerRow / 1000);
+        scores, fitSeconds, nanosPerRow / 1000);
     log.info("Scored {} rows at {} µs each", test.size(),
         String.format(Locale.ROOT, "%.2f", report.scoreMicrosPerEvent()));
-    return new Result(report, published, logLikelihoods, anomalous);
+    return new Result(report, published, scores, anomalous);
   }
 
   private static boolean[] labels(Dataset test) {
@@ -85,22 +88,26 @@ public final class Backtest {
     return anomalous;
   }
 
-  /** Scores every row as the stream does (log p(x), percentile, alert); returns ns per row. */
+  /**
+   * Scores every row as the stream does (log p(x), detection score, percentile, alert); returns
+   * ns per row.
+   */
   private static double score(
-      PublishedModel published, List<BitVector> rows, double[] into) {
+      PublishedModel published, List<BitVector> rows, double[] into, double[] scores) {
     DensityModel model = published.model();
     Calibration calibration = published.calibration();
     double sink = 0;
     for (int i = 0; i < Math.min(WARM_UP_ROWS, rows.size()); i++) {
-      sink += model.logLikelihood(rows.get(i));
+      sink += model.score(rows.get(i)).score();
     }
     long alerts = 0;
     long started = System.nanoTime();
     for (int i = 0; i < into.length; i++) {
-      double logLikelihood = model.logLikelihood(rows.get(i));
-      into[i] = logLikelihood;
-      sink += calibration.percentile(logLikelihood);
-      if (calibration.isAlert(logLikelihood)) alerts++;
+      Scored scored = model.score(rows.get(i));
+      into[i] = scored.logLikelihood();
+      scores[i] = scored.score();
+      sink += calibration.percentile(scored.score());
+      if (calibration.isAlert(scored.score())) alerts++;
     }
     long elapsed = System.nanoTime() - started;
     // Read the results so the JIT cannot drop the work being timed.
@@ -110,18 +117,19 @@ public final class Backtest {
 
   private static EvaluationReport report(
       String kind, PublishedModel published, Dataset train, Dataset test, boolean[] anomalous,
-      double[] logLikelihoods, double fitSeconds, double microsPerRow) {
+      double[] logLikelihoods, double[] scores, double fitSeconds, double microsPerRow) {
     double threshold = published.calibration().threshold();
-    double[] normal = select(logLikelihoods, anomalous, false);
-    double[] abnormal = select(logLikelihoods, anomalous, true);
+    double[] normalLogLikelihoods = select(logLikelihoods, anomalous, false);
+    double[] normal = select(scores, anomalous, false);
+    double[] abnormal = select(scores, anomalous, true);
     boolean bothClasses = normal.length > 0 && abnormal.length > 0;
-    double[] surprisal = Arrays.stream(logLikelihoods).map(v -> -v).toArray();
+    double[] surprisal = Arrays.stream(scores).map(v -> -v).toArray();
     return new EvaluationReport(
         kind,
         train.dimension(),
         train.size(),
         test.size(),
-        normal.length > 0 ? Arrays.stream(normal).average().orElseThrow() : null,
+        normal.length > 0 ? Arrays.stream(normalLogLikelihoods).average().orElseThrow() : null,
         bothClasses ? DetectionMetrics.rocAuc(surprisal, anomalous) : null,
         bothClasses ? DetectionMetrics.averagePrecision(surprisal, anomalous) : null,
         threshold,

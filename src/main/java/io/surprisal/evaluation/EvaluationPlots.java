@@ -42,7 +42,7 @@ public final class EvaluationPlots {
   }
 
   private static XYChart rocChart(Backtest.Result result) {
-    double[] surprisal = Arrays.stream(result.testLogLikelihoods()).map(v -> -v).toArray();
+    double[] surprisal = Arrays.stream(result.testScores()).map(v -> -v).toArray();
     DetectionMetrics.RocCurve curve = DetectionMetrics.rocCurve(surprisal, result.anomalous());
     EvaluationReport report = result.report();
     XYChart chart = new XYChartBuilder().width(600).height(600)
@@ -60,7 +60,7 @@ public final class EvaluationPlots {
   }
 
   private static XYChart histogramChart(Backtest.Result result) {
-    double[] values = result.testLogLikelihoods();
+    double[] values = result.testScores();
     double threshold = result.published().calibration().threshold();
     double min = Math.min(threshold, Arrays.stream(values).min().orElseThrow());
     double max = Math.max(threshold, Arrays.stream(values).max().orElseThrow());

@@ -34,6 +34,7 @@ public final class MessageWriter {
       writeLong(json, "timestamp", score.timestamp());
       json.writeBooleanField("scored", score.scored());
       writeDouble(json, "logLikelihood", score.logLikelihood());
+      writeDouble(json, "score", score.score());
       writeDouble(json, "threshold", score.threshold());
       writeDouble(json, "percentile", score.percentile());
       json.writeBooleanField("alert", score.alert());
@@ -55,6 +56,7 @@ public final class MessageWriter {
       json.writeStringField("key", alert.key());
       writeLong(json, "timestamp", alert.timestamp());
       writeDouble(json, "logLikelihood", alert.logLikelihood());
+      writeDouble(json, "score", alert.score());
       writeDouble(json, "threshold", alert.threshold());
       writeDouble(json, "percentile", alert.percentile());
       json.writeNumberField("modelVersion", alert.modelVersion());

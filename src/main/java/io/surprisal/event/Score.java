@@ -3,7 +3,9 @@ package io.surprisal.event;
 /**
  * The outcome for one valid event, written to the scores topic. Before the first model is live an
  * event is still reported, with {@code scored = false} and the numeric fields null, so no event is
- * dropped silently. {@code latent} is null when unscored or when the model gives no readout. Wire form: schemas/score.schema.json.
+ * dropped silently. {@code latent} is null when unscored or when the model gives no readout.
+ * {@code score} is what {@code threshold} and {@code percentile} refer to: log p(x) itself, or under
+ * surprisal.score=ensemble the combined score of the model and an independent-bits model. Wire form: schemas/score.schema.json.
  */
 public record Score(
     String id,
@@ -11,13 +13,21 @@ public record Score(
     Long timestamp,
     boolean scored,
     Double logLikelihood,
+    Double score,
     Double threshold,
     Double percentile,
     boolean alert,
     Long modelVersion,
     Latent latent) {
 
+  /** A score whose detection score is its log-likelihood (surprisal.score=likelihood). */
+  public Score(String id, String key, Long timestamp, boolean scored, Double logLikelihood,
+      Double threshold, Double percentile, boolean alert, Long modelVersion, Latent latent) {
+    this(id, key, timestamp, scored, logLikelihood, logLikelihood, threshold, percentile, alert,
+        modelVersion, latent);
+  }
+
   public static Score unscored(String id, String key, Long timestamp) {
-    return new Score(id, key, timestamp, false, null, null, null, false, null, null);
+    return new Score(id, key, timestamp, false, null, null, null, null, false, null, null);
   }
 }

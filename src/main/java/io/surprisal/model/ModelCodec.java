@@ -25,6 +25,11 @@ import java.util.zip.CRC32;
  *     1 mixture: i32 K, i32 L, f64[K] weights, f64[K·L] theta component-major
  *     2 binary-latent: see {@link BinaryLatentPayload}
  *     3 vae: see {@link VaePayload}
+ *     4 ensemble ({@link EnsembleModel}): u8 kindCode of its model (1-3), that kind's payload,
+ *       the independent-bits model as a mixture payload with K = 1, then two references (the
+ *       model's, the independent bits'), each i32 n f64[n] quantiles, i32 m f64[m]
+ *       lowerTailLogLikelihoods f64[m] lowerTailRates; the calibration above is on the ensemble's
+ *       combined score
  *   u32 CRC-32 of every byte before it
  * </pre>
  *
@@ -47,6 +52,7 @@ public final class ModelCodec {
   private static final int KIND_MIXTURE = 1;
   private static final int KIND_BINARY_LATENT = 2;
   private static final int KIND_VAE = 3;
+  private static final int KIND_ENSEMBLE = 4;
   private static final int CHECKSUM_BYTES = 4;
   private static final int MIN_LENGTH = MAGIC.length + 2 + 1 + CHECKSUM_BYTES;
   /** No expected dimension: {@link #decode(byte[])} takes a model of any L. */
@@ -138,7 +144,7 @@ public final class ModelCodec {
               + FORMAT_VERSION);
     }
     int kind = Byte.toUnsignedInt(in.get());
-    if (kind != KIND_MIXTURE && kind != KIND_BINARY_LATENT && kind != KIND_VAE) {
+    if (kind < KIND_MIXTURE || kind > KIND_ENSEMBLE) {
       throw new ModelFormatException("unknown model kind code " + kind);
     }
     ByteBuffer body = ByteBuffer.wrap(bytes, 0, bodyLength);
@@ -158,12 +164,9 @@ public final class ModelCodec {
           : new Calibration(threshold, targetAlertRate, holdoutSize, quantiles,
               ThresholdMethod.ofCode(Byte.toUnsignedInt(body.get())),
               new RateInterval(body.getDouble(), body.getDouble()), readLowerTail(body));
-      DensityModel model = switch (kind) {
-        case KIND_MIXTURE -> readMixture(body, expectedDimension);
-        case KIND_BINARY_LATENT ->
-            BinaryLatentMapper.toModel(BinaryLatentPayload.read(body, expectedDimension));
-        default -> VaeMapper.toModel(VaePayload.read(body, expectedDimension));
-      };
+      DensityModel model = kind == KIND_ENSEMBLE
+          ? readEnsemble(body, expectedDimension)
+          : readModel(kind, body, expectedDimension);
       if (body.hasRemaining()) {
         throw new ModelFormatException(
             "model record has " + body.remaining() + " unexpected bytes after the parameters");
@@ -174,6 +177,44 @@ public final class ModelCodec {
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException("model parameters are invalid: " + e.getMessage(), e);
     }
+  }
+
+  private static DensityModel readModel(int kind, ByteBuffer body, int expectedDimension)
+      throws ModelFormatException {
+    return switch (kind) {
+      case KIND_MIXTURE -> readMixture(body, expectedDimension);
+      case KIND_BINARY_LATENT ->
+          BinaryLatentMapper.toModel(BinaryLatentPayload.read(body, expectedDimension));
+      case KIND_VAE -> VaeMapper.toModel(VaePayload.read(body, expectedDimension));
+      default -> throw new ModelFormatException("an ensemble's model must have kind code 1, 2 or"
+          + " 3, got " + kind);
+    };
+  }
+
+  private static EnsembleModel readEnsemble(ByteBuffer body, int expectedDimension)
+      throws ModelFormatException {
+    DensityModel model = readModel(Byte.toUnsignedInt(body.get()), body, expectedDimension);
+    // The model's own L from here on: a model file's reader checks its L, not each part's.
+    BernoulliMixture independentBits = readMixture(body, model.dimension());
+    return new EnsembleModel(model, independentBits, readReference(body), readReference(body));
+  }
+
+  private static ReferenceDistribution readReference(ByteBuffer body)
+      throws ModelFormatException {
+    int count = body.getInt();
+    if (count > ReferenceDistribution.MAX_QUANTILES) {
+      throw new ModelFormatException("reference must have at most "
+          + ReferenceDistribution.MAX_QUANTILES + " quantiles, got " + count);
+    }
+    return new ReferenceDistribution(readDoubles(body, count, "referenceQuantiles"),
+        readLowerTail(body));
+  }
+
+  private static void writeReference(DataOutputStream out, ReferenceDistribution reference)
+      throws IOException {
+    writeDoubles(out, reference.quantiles());
+    writeDoubles(out, reference.lowerTail().logLikelihoods());
+    for (double rate : reference.lowerTail().rates()) out.writeDouble(rate);
   }
 
   private static LowerTail readLowerTail(ByteBuffer body) throws ModelFormatException {
@@ -187,6 +228,14 @@ public final class ModelCodec {
   }
 
   private static void writePayload(DataOutputStream out, DensityModel model) throws IOException {
+    if (model instanceof EnsembleModel ensemble) {
+      out.writeByte(kindCode(ensemble.model()));
+      writePayload(out, ensemble.model());
+      writePayload(out, ensemble.independentBits());
+      writeReference(out, ensemble.modelReference());
+      writeReference(out, ensemble.independentBitsReference());
+      return;
+    }
     if (model instanceof BinaryLatentModel binaryLatent) {
       BinaryLatentPayload.write(out, BinaryLatentMapper.toState(binaryLatent));
       return;
@@ -242,6 +291,7 @@ public final class ModelCodec {
   }
 
   private static int kindCode(DensityModel model) {
+    if (model instanceof EnsembleModel) return KIND_ENSEMBLE;
     if (model instanceof BernoulliMixture) return KIND_MIXTURE;
     if (model instanceof BinaryLatentModel) return KIND_BINARY_LATENT;
     if (model instanceof VaeModel) return KIND_VAE;

@@ -48,14 +48,14 @@ public final class RegimeMonitor {
     }
     if (!cusum.isArmed()) return null;
     Scored scored = live.model().score(x);
-    return cusum.update(surprise(live.calibration(), scored.logLikelihood()), timestamp,
+    return cusum.update(surprise(live.calibration(), scored.score()), timestamp,
         scored.latent() == null ? null : scored.latent().state());
   }
 
   /** −Φ⁻¹(u) for the event's PIT u: N(0, 1) on traffic like the holdout, large when improbable. */
-  double surprise(Calibration calibration, double logLikelihood) {
+  double surprise(Calibration calibration, double detectionScore) {
     return -StandardNormal.quantile(
-        calibration.probabilityIntegralTransform(logLikelihood, tieBreaker.nextDouble()));
+        calibration.probabilityIntegralTransform(detectionScore, tieBreaker.nextDouble()));
   }
 
   /** Listens again after a shift (the early refit is done or gave up). */

@@ -2,6 +2,7 @@ package io.surprisal.stream;
 
 import io.surprisal.train.BernoulliMixtureTrainer;
 import io.surprisal.train.BinaryLatentTrainer;
+import io.surprisal.train.DetectionScore;
 import io.surprisal.train.VaeTrainer;
 import java.time.Duration;
 import java.util.Properties;
@@ -25,6 +26,7 @@ import java.util.Properties;
  * @param acceptanceMargin nats per event a refit may trail the live model on the holdout
  * @param mixture the mixture trainer's hyperparameters
  * @param modelKind the model family the trainer fits: "mixture", "binary-latent" or "vae"
+ * @param score what the threshold and percentiles are computed on (surprisal.score)
  * @param binaryLatent the binary-latent trainer's hyperparameters
  * @param vae the VAE trainer's hyperparameters
  * @param trainingThreads threads ND4J may use for fitting (it shares the machine with the stream
@@ -52,6 +54,7 @@ public record DetectorConfig(
     double acceptanceMargin,
     BernoulliMixtureTrainer.Settings mixture,
     String modelKind,
+    DetectionScore score,
     BinaryLatentTrainer.Settings binaryLatent,
     VaeTrainer.Settings vae,
     int trainingThreads,

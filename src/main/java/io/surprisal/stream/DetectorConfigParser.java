@@ -5,6 +5,7 @@ import io.surprisal.model.ImportanceEstimate;
 import io.surprisal.train.BernoulliMixtureTrainer;
 import io.surprisal.train.BinaryLatentTrainer;
 import io.surprisal.train.Calibrator;
+import io.surprisal.train.DetectionScore;
 import io.surprisal.train.ModelTrainers;
 import io.surprisal.train.VaeTrainer;
 import java.time.Duration;
@@ -27,6 +28,9 @@ import java.util.function.Function;
  */
 public final class DetectorConfigParser {
   public static final String PREFIX = "surprisal.";
+
+  /** What the threshold is set on unless surprisal.score says otherwise (docs/quality.md). */
+  public static final DetectionScore DEFAULT_SCORE = DetectionScore.LIKELIHOOD;
 
   /**
    * Stands for the Kafka application.id in a default: the internal topics are the application's
@@ -79,6 +83,7 @@ public final class DetectorConfigParser {
     d.put("surprisal.mixture.max-iterations", "200");
     d.put("surprisal.mixture.prior", "1.0");
     d.put("surprisal.model.kind", "mixture");
+    d.put("surprisal.score", DEFAULT_SCORE.label());
     d.put("surprisal.binary-latent.latent-bits", "8");
     d.put("surprisal.binary-latent.hidden-width", "32");
     d.put("surprisal.binary-latent.learning-rate", "0.01");
@@ -196,6 +201,8 @@ public final class DetectorConfigParser {
             "be a finite value >= 0"),
         mixture,
         modelKind,
+        r.get("surprisal.score", v -> DetectionScore.ofLabel(v.trim()), v -> true,
+            "be one of " + String.join(", ", DetectionScore.labels())),
         binaryLatent,
         vae,
         r.get("surprisal.training.threads", Integer::parseInt, v -> v >= 1, "be >= 1"),

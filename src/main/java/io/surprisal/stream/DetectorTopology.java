@@ -127,7 +127,8 @@ public final class DetectorTopology {
         new AcceptanceGate(config.acceptanceMargin()),
         config.holdoutFraction(),
         config.mixture().seed(),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        config.score());
   }
 
   /** The trainer of the configured model kind; calibration, gate and publishing are the same. */

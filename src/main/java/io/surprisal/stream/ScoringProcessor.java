@@ -86,14 +86,14 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
       observer.eventScored(logLikelihood, scoringNanos);
       // A VAE's readout is a posterior mean, not a state to count.
       if (latent != null && latent.state() != null) observer.eventLatent(latent.state());
-      // Fail closed: a log-likelihood that is not a number (or −∞) alerts, with percentile 0.
+      // Fail closed: a score that is not a number (or −∞) alerts, with percentile 0.
       Calibration calibration = live.calibration();
-      double percentile = calibration.percentile(logLikelihood);
-      alert = calibration.isAlert(logLikelihood);
-      score = new Score(event.id(), key, timestamp, true, logLikelihood, calibration.threshold(),
-          percentile, alert, live.version(), latent);
+      double percentile = calibration.percentile(scored.score());
+      alert = calibration.isAlert(scored.score());
+      score = new Score(event.id(), key, timestamp, true, logLikelihood, scored.score(),
+          calibration.threshold(), percentile, alert, live.version(), latent);
       if (alert) {
-        Alert message = new Alert(event.id(), key, timestamp, logLikelihood,
+        Alert message = new Alert(event.id(), key, timestamp, logLikelihood, scored.score(),
             calibration.threshold(), percentile, live.version(),
             live.model().explain(event.features(), explainFeatures), event.attributes(), latent);
         context.forward(record.withValue(alertBytes(record, message)), outputs.alerts());

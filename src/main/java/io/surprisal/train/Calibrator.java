@@ -2,6 +2,7 @@ package io.surprisal.train;
 
 import io.surprisal.model.Calibration;
 import io.surprisal.model.LowerTail;
+import io.surprisal.model.ReferenceDistribution;
 import io.surprisal.model.ThresholdMethod;
 import java.util.Arrays;
 import org.slf4j.Logger;
@@ -101,6 +102,22 @@ public final class Calibrator {
     double[] sorted = holdoutLogLikelihoods.clone();
     Arrays.sort(sorted);
     return Arrays.stream(fence.trim(sorted)).average().orElseThrow();
+  }
+
+  /**
+   * A model's holdout log-likelihoods as a reference for p-values: all of them, contamination
+   * included (an anomaly's p-value is small either way), with the tail fitted below them.
+   */
+  public static ReferenceDistribution reference(double[] holdoutLogLikelihoods) {
+    double[] sorted = holdoutLogLikelihoods.clone();
+    Arrays.sort(sorted);
+    if (sorted.length == 0 || !Double.isFinite(sorted[0])
+        || !Double.isFinite(sorted[sorted.length - 1])) {
+      throw new IllegalArgumentException("holdout log-likelihoods must be finite and non-empty");
+    }
+    LowerTailFit.Outcome tail = LowerTailFit.fit(sorted);
+    return new ReferenceDistribution(
+        evenlySpaced(sorted), tail.fitted() ? tail.fit().table() : LowerTail.NONE);
   }
 
   private static double[] evenlySpaced(double[] sorted) {

@@ -2,7 +2,9 @@ package io.surprisal.train;
 
 import io.surprisal.event.BitVector;
 import io.surprisal.model.Calibration;
+import io.surprisal.model.BernoulliMixture;
 import io.surprisal.model.DensityModel;
+import io.surprisal.model.EnsembleModel;
 import io.surprisal.model.PublishedModel;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -38,6 +40,7 @@ public final class TrainingPipeline {
   private final double holdoutFraction;
   private final long seed;
   private final Clock clock;
+  private final DetectionScore score;
 
   /**
    * @param holdoutFraction share of the window kept out of the fit for calibration and the gate
@@ -51,6 +54,18 @@ public final class TrainingPipeline {
       double holdoutFraction,
       long seed,
       Clock clock) {
+    this(trainer, calibrator, gate, holdoutFraction, seed, clock, DetectionScore.LIKELIHOOD);
+  }
+
+  /** @param score what the threshold is calibrated on: the model's log-likelihood or an ensemble */
+  public TrainingPipeline(
+      ModelTrainer trainer,
+      Calibrator calibrator,
+      AcceptanceGate gate,
+      double holdoutFraction,
+      long seed,
+      Clock clock,
+      DetectionScore score) {
     if (!(holdoutFraction > 0 && holdoutFraction < 1)) {
       throw new IllegalArgumentException(
           "holdout fraction must be inside (0, 1), got " + holdoutFraction);
@@ -61,6 +76,7 @@ public final class TrainingPipeline {
     this.holdoutFraction = holdoutFraction;
     this.seed = seed;
     this.clock = clock;
+    this.score = score;
   }
 
   /**
@@ -94,12 +110,41 @@ public final class TrainingPipeline {
     if (!decision.accepted()) {
       return new TrainingOutcome(null, decision, window.size(), fitMillis);
     }
-    Calibration calibration = calibrator.calibrate(holdoutLogLikelihoods);
+    DensityModel scoring = candidate;
+    double[] detectionScores = holdoutLogLikelihoods;
+    if (score == DetectionScore.ENSEMBLE) {
+      EnsembleModel ensemble = ensemble(candidate, fitRows, holdout, holdoutLogLikelihoods);
+      detectionScores = new double[holdoutSize];
+      for (int i = 0; i < holdoutSize; i++) {
+        detectionScores[i] = ensemble.detectionScore(holdoutLogLikelihoods[i],
+            ensemble.independentBits().logLikelihood(holdout.get(i)));
+      }
+      scoring = ensemble;
+    }
+    Calibration calibration = calibrator.calibrate(detectionScores);
     PublishedModel published =
         new PublishedModel(
             version, clock.millis(), window.size(), calibrator.keptMean(holdoutLogLikelihoods),
-            calibration, candidate);
+            calibration, scoring);
     return new TrainingOutcome(published, decision, window.size(), fitMillis);
+  }
+
+  /**
+   * The candidate with an independent-bits model of the same fit rows, each referred to its
+   * holdout log-likelihoods. The threshold is then calibrated on the same holdout's combined
+   * scores, each holdout event's p-values counting itself (as a new event's would count it once it
+   * joined): the combined scores of new normal events are then distributed like the holdout's.
+   */
+  private static EnsembleModel ensemble(DensityModel candidate, List<BitVector> fitRows,
+      List<BitVector> holdout, double[] holdoutLogLikelihoods) {
+    BernoulliMixture independentBits =
+        IndependentBits.fit(fitRows, BernoulliMixtureTrainer.Settings.defaults().prior());
+    double[] independentLogLikelihoods = new double[holdout.size()];
+    for (int i = 0; i < holdout.size(); i++) {
+      independentLogLikelihoods[i] = independentBits.logLikelihood(holdout.get(i));
+    }
+    return new EnsembleModel(candidate, independentBits,
+        Calibrator.reference(holdoutLogLikelihoods), Calibrator.reference(independentLogLikelihoods));
   }
 
   private static double mean(double[] values) {
