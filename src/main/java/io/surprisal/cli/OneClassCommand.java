@@ -62,6 +62,7 @@ final class OneClassCommand implements Callable<Integer> {
 
     ArrayNode perClass = JsonNodeFactory.instance.arrayNode();
     double aucSum = 0;
+    double logLikelihoodAucSum = 0;
     for (int c : classes) {
       err.printf("Class %d: fitting on its training images%n", c);
       Dataset normal = ofClass(train, c);
@@ -74,13 +75,16 @@ final class OneClassCommand implements Callable<Integer> {
       report.setAll((ObjectNode) MessageJson.read(MessageJson.write(result.report()), JsonNode.class));
       perClass.add(report);
       aucSum += result.report().rocAuc();
+      logLikelihoodAucSum += result.report().logLikelihoodRocAuc();
       err.printf(Locale.ROOT, "Class %d: ROC-AUC %.4f%n", c, result.report().rocAuc());
     }
     ObjectNode summary = JsonNodeFactory.instance.objectNode();
     summary.put("model", training.model);
     summary.put("dimension", train.dimension());
     summary.put("pixelCut", pixelCut);
+    summary.put("score", training.score);
     summary.put("meanRocAuc", aucSum / classes.size());
+    summary.put("meanLogLikelihoodRocAuc", logLikelihoodAucSum / classes.size());
     summary.set("classes", perClass);
     PrintWriter out = spec.commandLine().getOut();
     out.println(new String(MessageJson.write(summary), StandardCharsets.UTF_8));

@@ -5,6 +5,7 @@ import io.surprisal.dataset.LabelledRow;
 import io.surprisal.event.BitVector;
 import io.surprisal.model.Calibration;
 import io.surprisal.model.DensityModel;
+import io.surprisal.model.EnsembleModel;
 import io.surprisal.model.PublishedModel;
 import io.surprisal.model.Scored;
 import io.surprisal.train.TrainingPipeline;
@@ -139,7 +140,10 @@ public final class Backtest {
         microsPerRow,
         published.calibration().targetAlertRate(),
         abnormal.length,
-        published.model().toString());
+        published.model().toString(),
+        published.model() instanceof EnsembleModel ? "ensemble" : "likelihood",
+        bothClasses ? DetectionMetrics.rocAuc(
+            Arrays.stream(logLikelihoods).map(v -> -v).toArray(), anomalous) : null);
   }
 
   private static double[] select(double[] values, boolean[] anomalous, boolean wanted) {
