@@ -13,8 +13,10 @@ import io.surprisal.train.ModelTrainers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigTransformer;
 import org.apache.kafka.common.config.types.Password;
 
 /**
@@ -230,6 +232,7 @@ public final class DetectorConfigDef extends ConfigDef {
       String written;
       if (props.containsKey(key.name)) {
         Object raw = props.get(key.name);
+        requireResolved(key.name, raw);
         try {
           value = parseType(key.name, raw, key.type);
         } catch (ConfigException e) {
@@ -247,6 +250,20 @@ public final class DetectorConfigDef extends ConfigDef {
       if (key.validator instanceof SettingRule<?> rule) rule.check(key.name, value, written);
     }
     return super.parse(props);
+  }
+
+  /**
+   * Kafka leaves a reference as it was when its provider is not configured or lacks the key. In a
+   * detector setting that is always a mistake, and for the signing key a dangerous one: the
+   * reference text itself, long enough, would become the secret.
+   */
+  private static void requireResolved(String key, Object raw) {
+    if (!(raw instanceof String text)) return;
+    Matcher reference = ConfigTransformer.DEFAULT_PATTERN.matcher(text);
+    if (reference.find()) {
+      throw new ConfigException(key + " refers to " + reference.group() + ", which no config"
+          + " provider resolved: check config.providers and that the provider has that key");
+    }
   }
 
   /**

@@ -41,6 +41,22 @@ class ConfigProvidersTest {
   }
 
   @Test
+  void shouldRefuseASigningKeyWhoseReferenceDidNotResolveRatherThanSignWithItsText()
+      throws Exception {
+    Path secrets = directory.resolve("detector-secrets.properties");
+    Files.writeString(secrets, "another-key=x\n");
+    String reference = "${file:" + secrets + ":signing-key}";
+
+    assertThatThrownBy(() -> DetectorConfigParser.parse(properties(BOOTSTRAP,
+        "surprisal.feature.dimension=16", "config.providers=file",
+        "config.providers.file.class=" + FileConfigProvider.class.getName(),
+        "surprisal.model.signing-key=" + reference)))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith("surprisal.model.signing-key refers to " + reference + ", which no"
+            + " config provider resolved");
+  }
+
+  @Test
   void shouldResolveEnvironmentReferencesInDetectorSettingsAndLeaveKafkaSettingsToKafka() {
     // PATH is set in every JVM Maven starts; any variable would do.
     String path = System.getenv("PATH");
@@ -58,8 +74,9 @@ class ConfigProvidersTest {
         "config.providers=env", env,
         "surprisal.feature.dimension=${env:SURPRISAL_NO_SUCH_VARIABLE}")))
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessage("surprisal.feature.dimension must be > 0, got"
-            + " \"${env:SURPRISAL_NO_SUCH_VARIABLE}\"");
+        .hasMessage("surprisal.feature.dimension refers to ${env:SURPRISAL_NO_SUCH_VARIABLE},"
+            + " which no config provider resolved: check config.providers and that the provider"
+            + " has that key");
   }
 
   @Test
