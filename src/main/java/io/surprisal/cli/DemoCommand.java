@@ -82,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(); chosen) {
       String bootstrap = broker.bootstrapServers();
       DetectorConfig config =
-          DetectorConfigParser.parse(detectorProperties(bootstrap, state, chosen));
+          DetectorConfigParser.parseAtStart(detectorProperties(bootstrap, state, chosen));
       try (TopicAdmin admin = new TopicAdmin(bootstrap)) {
         DetectorTopics.ensure(admin, config.topics(), 3, (short) 1);
       }

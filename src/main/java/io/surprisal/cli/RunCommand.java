@@ -44,7 +44,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Properties properties = kafka.properties();
     endpoint.applyTo(properties);
-    DetectorConfig config = DetectorConfigParser.parse(properties);
+    DetectorConfig config = DetectorConfigParser.parseAtStart(properties);
     if (createTopics) {
       try (TopicAdmin admin = new TopicAdmin(
           config.kafka().getProperty("bootstrap.servers"), config.kafka())) {

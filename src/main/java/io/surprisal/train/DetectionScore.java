@@ -11,6 +11,9 @@ public enum DetectionScore {
   LIKELIHOOD("likelihood"),
   ENSEMBLE("ensemble");
 
+  /** What the threshold is set on unless surprisal.score says otherwise (docs/quality.md). */
+  public static final DetectionScore DEFAULT = LIKELIHOOD;
+
   private final String label;
 
   DetectionScore(String label) {

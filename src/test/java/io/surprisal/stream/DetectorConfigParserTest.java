@@ -269,4 +269,44 @@ class DetectorConfigParserTest {
         .isInstanceOf(InvalidConfigException.class)
         .hasMessageStartingWith("unknown setting surprisal.calibration.outlier-fence;");
   }
+
+  @Test
+  void shouldReadAPlainNumberInADurationSettingAsMillisecondsAsKafkaDoes() {
+    DetectorConfig config = parse(BOOTSTRAP, DIMENSION, "surprisal.trainer.check-interval=250",
+        "surprisal.retrain.interval=600000");
+    assertThat(config.trainerCheckInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.retrainInterval()).isEqualTo(Duration.ofMinutes(10));
+    assertThatThrownBy(() -> parse(BOOTSTRAP, DIMENSION, "surprisal.trainer.check-interval=5"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("surprisal.trainer.check-interval must be >= 10ms, got 5");
+    // A bare number is milliseconds only in settings; "--duration 30" is refused, not 30 ms.
+    assertThatThrownBy(() -> Durations.parse("30"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void shouldNameKeyRuleAndValueWhenABooleanIsNeither() {
+    assertThatThrownBy(() -> parse(BOOTSTRAP, DIMENSION, "surprisal.scores.enabled=yes"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("surprisal.scores.enabled must be true or false, got \"yes\"");
+  }
+
+  @Test
+  void shouldShowTheSettingsInEffectOnOneLineWithTheSigningKeyHidden() {
+    String secret = "s3cret-s3cret-s3cret-s3cret-s3cret-42";
+    Properties properties = properties(BOOTSTRAP, DIMENSION, "application.id=fraud",
+        "surprisal.model.signing-key=" + secret, "surprisal.alert.rate=0.01");
+
+    String effective = DetectorConfigParser.effectiveSettings(properties);
+
+    assertThat(effective)
+        .startsWith("surprisal.acceptance.margin=1, surprisal.alert.rate=0.01, ")
+        .contains("surprisal.feature.dimension=784, ")
+        .contains("surprisal.mixture.components=1,2,4,8,16,32, ")
+        .contains("surprisal.model.signing-key=[hidden], ")
+        .contains("surprisal.topic.samples=fraud-samples, ")
+        .doesNotContain(secret)
+        .doesNotContain("\n");
+    assertThat(effective.split(", ")).hasSize(DetectorConfigParser.DEFAULTS.size());
+  }
 }
