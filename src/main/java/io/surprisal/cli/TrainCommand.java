@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.surprisal.dataset.Dataset;
 import io.surprisal.event.MessageJson;
 import io.surprisal.model.ModelCodec;
+import io.surprisal.model.EnsembleModel;
 import io.surprisal.model.PublishedModel;
 import io.surprisal.model.RateInterval;
 import io.surprisal.train.TrainingPipeline;
@@ -68,6 +69,7 @@ final class TrainCommand implements Callable<Integer> {
     ObjectNode info = JsonNodeFactory.instance.objectNode();
     info.put("version", published.version());
     info.put("kind", published.model().kind());
+    info.put("score", published.model() instanceof EnsembleModel ? "ensemble" : "likelihood");
     info.put("dimension", published.model().dimension());
     info.put("trainedAt", published.trainedAt());
     info.put("windowSize", published.windowSize());

@@ -3,11 +3,12 @@ package io.surprisal.metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.surprisal.model.EnsembleModel;
 import io.surprisal.model.PublishedModel;
 import java.util.List;
 
 /**
- * The gauge {@code surprisal.model.info{kind,version}}, always 1: which model scores on this
+ * The gauge {@code surprisal.model.info{kind,score,version}}, always 1: which model scores on this
  * instance, for a dashboard's legend and for joins ({@code * on (instance) group_left (kind)}).
  * Its labels change with every model, so it is a {@link MultiGauge} whose single row is replaced:
  * the previous model's series leaves the scrape (Prometheus marks it stale) instead of staying at
@@ -19,7 +20,7 @@ final class LiveModelInfo {
 
   synchronized void bindTo(MeterRegistry registry) {
     gauge = MultiGauge.builder("surprisal.model.info")
-        .description("Always 1; the kind and version labels name the live model")
+        .description("Always 1; the kind, score and version labels name the live model")
         .register(registry);
     if (shown != null) show(shown);
   }
@@ -31,7 +32,9 @@ final class LiveModelInfo {
   synchronized void show(PublishedModel model) {
     shown = model;
     if (gauge == null) return;
-    Tags labels = Tags.of("kind", model.model().kind(), "version", Long.toString(model.version()));
+    Tags labels = Tags.of("kind", model.model().kind(), "score",
+        model.model() instanceof EnsembleModel ? "ensemble" : "likelihood",
+        "version", Long.toString(model.version()));
     gauge.register(List.of(MultiGauge.Row.of(labels, 1)), true);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.surprisal.train.DetectionScore;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,7 +140,8 @@ class ObservabilityIntegrationTest {
         samples.stream().filter(l -> l.startsWith("surprisal_model_info{")).toList();
     long live = (long) MetricScrapes.sample(scrape, "surprisal_model_version{" + TAG + "}");
     assertThat(info).as("one series naming the live model")
-        .containsExactly("surprisal_model_info{" + TAG + ",kind=\"mixture\",version=\"" + live
+        .containsExactly("surprisal_model_info{" + TAG + ",kind=\"mixture\",score=\""
+            + DetectionScore.DEFAULT.label() + "\",version=\"" + live
             + "\"} 1");
   }
 

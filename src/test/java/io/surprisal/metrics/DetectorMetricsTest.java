@@ -112,11 +112,11 @@ class DetectorMetricsTest {
 
     metrics.modelLive(model(3, NOW, -20.0, -42.0));
     assertThat(infoSeries())
-        .containsExactly("surprisal_model_info{kind=\"mixture\",version=\"3\"} 1");
+        .containsExactly("surprisal_model_info{kind=\"mixture\",score=\"likelihood\",version=\"3\"} 1");
 
     metrics.modelLive(model(4, NOW, -20.0, -42.0));
     assertThat(infoSeries()).as("version 3's series is gone, not left at 1")
-        .containsExactly("surprisal_model_info{kind=\"mixture\",version=\"4\"} 1");
+        .containsExactly("surprisal_model_info{kind=\"mixture\",score=\"likelihood\",version=\"4\"} 1");
   }
 
   @Test
@@ -126,7 +126,7 @@ class DetectorMetricsTest {
     PrometheusMeterRegistry later = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     early.bindTo(later);
 
-    assertThat(later.scrape()).contains("surprisal_model_info{kind=\"mixture\",version=\"5\"} 1");
+    assertThat(later.scrape()).contains("surprisal_model_info{kind=\"mixture\",score=\"likelihood\",version=\"5\"} 1");
   }
 
   @Test
