@@ -49,7 +49,7 @@ final class TrainingOptions {
           + "contamination, 0..0.05; 0 keeps all (default: ${DEFAULT-VALUE}).")
   double maxContamination;
 
-  @Option(names = "--score", paramLabel = "SCORE", defaultValue = "likelihood",
+  @Option(names = "--score", paramLabel = "SCORE", defaultValue = "ensemble",
       description = "What the threshold is set on: likelihood (the model's log p(x)) or ensemble "
           + "(the model and an independent-bits model, their holdout p-values combined); "
           + "default: ${DEFAULT-VALUE}.")

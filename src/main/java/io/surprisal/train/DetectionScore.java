@@ -12,7 +12,7 @@ public enum DetectionScore {
   ENSEMBLE("ensemble");
 
   /** What the threshold is set on unless surprisal.score says otherwise (docs/quality.md). */
-  public static final DetectionScore DEFAULT = LIKELIHOOD;
+  public static final DetectionScore DEFAULT = ENSEMBLE;
 
   private final String label;
 

@@ -226,6 +226,7 @@ class OfflineCommandsTest {
     assertThat(t.trainingThreads).isEqualTo(Integer.parseInt(d.get("surprisal.training.threads")));
     assertThat(t.seed).isEqualTo(Long.parseLong(d.get("surprisal.seed")));
     assertThat(t.model).isEqualTo("mixture");
+    assertThat(t.score).isEqualTo(d.get("surprisal.score"));
   }
 
   @Test
