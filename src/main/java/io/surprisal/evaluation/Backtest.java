@@ -62,9 +62,8 @@ public final class Backtest {
           "the acceptance gate refused the fitted model: " + outcome.decision().reason());
     }
     PublishedModel published = outcome.published();
-    log.info("Fitted {} in {} s; threshold {} nats", published.model(),
-        String.format(Locale.ROOT, "%.1f", fitSeconds),
-        String.format(Locale.ROOT, "%.3f", published.calibration().threshold()));
+    log.info("Fitted {} in {} s; threshold {}", published.model(),
+        String.format(Locale.ROOT, "%.1f", fitSeconds), published.thresholdText());
 
     log.info("Scoring {} test rows", test.size());
     double[] logLikelihoods = new double[test.size()];

@@ -19,7 +19,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The backtest's pictures, drawn with XChart: {@code roc.png}, the ROC curve with its area, and
- * {@code log-likelihood.png}, histograms of the test rows' log-likelihoods for normal and anomalous
+ * {@code log-likelihood.png}, histograms of the test rows' scores (log p(x) or the ensemble's) for normal and anomalous
  * rows (each as shares of its own class, so a rare class stays visible) with the threshold marked.
  */
 public final class EvaluationPlots {
@@ -68,8 +68,10 @@ public final class EvaluationPlots {
     double[] edges = new double[BINS];
     for (int b = 0; b < BINS; b++) edges[b] = min + b * width;
     XYChart chart = new XYChartBuilder().width(800).height(500)
-        .title("Test log-likelihoods, threshold " + String.format(Locale.ROOT, "%.2f", threshold))
-        .xAxisTitle("log p(x), nats").yAxisTitle("share of the class's rows").build();
+        .title("Test scores, threshold " + String.format(Locale.ROOT, "%.2f", threshold))
+        .xAxisTitle(result.report().score().equals("likelihood") ? "log p(x), nats"
+            : "ensemble score (sum of two log p-values)")
+        .yAxisTitle("share of the class's rows").build();
     chart.getStyler().setDefaultSeriesRenderStyle(XYSeriesRenderStyle.Step);
     double top = 0;
     for (boolean anomalous : new boolean[] {false, true}) {

@@ -1,6 +1,6 @@
 package io.surprisal.model;
 
-/** Checks on parameter arrays shared by the networks' factories. */
+/** Checks on parameter arrays shared by the models, their factories and calibrations. */
 final class Arrays2 {
   private Arrays2() {}
 
@@ -13,6 +13,17 @@ final class Arrays2 {
     for (int i = 0; i < values.length; i++) {
       if (!Double.isFinite(values[i])) {
         throw new IllegalArgumentException(name + "[" + i + "] must be finite, got " + values[i]);
+      }
+    }
+  }
+
+  /** Refuses values that are not finite or not ascending, naming {@code name} and the place. */
+  static void requireFiniteAscending(String name, double[] values) {
+    for (int i = 0; i < values.length; i++) {
+      double v = values[i];
+      if (!Double.isFinite(v) || (i > 0 && v < values[i - 1])) {
+        throw new IllegalArgumentException(
+            name + " must be finite and ascending, got " + v + " at " + i);
       }
     }
   }

@@ -53,13 +53,7 @@ public record Calibration(
           "holdoutQuantiles must hold 1.." + holdoutSize + " values, got " + holdoutQuantiles.length);
     }
     holdoutQuantiles = holdoutQuantiles.clone();
-    for (int i = 0; i < holdoutQuantiles.length; i++) {
-      double v = holdoutQuantiles[i];
-      if (!Double.isFinite(v) || (i > 0 && v < holdoutQuantiles[i - 1])) {
-        throw new IllegalArgumentException(
-            "holdoutQuantiles must be finite and ascending, got " + v + " at " + i);
-      }
-    }
+    Arrays2.requireFiniteAscending("holdoutQuantiles", holdoutQuantiles);
     if (method == null || alertRate == null || lowerTail == null) {
       throw new IllegalArgumentException("method, alertRate and lowerTail must be given (not null)");
     }

@@ -39,6 +39,12 @@ public record PublishedModel(
     }
   }
 
+  /** The threshold as logs show it: in nats for log p(x), or marked as the ensemble's score. */
+  public String thresholdText() {
+    return String.format(java.util.Locale.ROOT, "%.3f", calibration.threshold())
+        + (model instanceof EnsembleModel ? " (ensemble score)" : " nats");
+  }
+
   public PublishedModel withVersion(long newVersion) {
     return new PublishedModel(
         newVersion, trainedAt, windowSize, holdoutMeanLogLikelihood, calibration, model);

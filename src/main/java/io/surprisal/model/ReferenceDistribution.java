@@ -21,13 +21,7 @@ public record ReferenceDistribution(double[] quantiles, LowerTail lowerTail) {
           "reference quantiles must hold 1.." + MAX_QUANTILES + " values, got " + quantiles.length);
     }
     quantiles = quantiles.clone();
-    for (int i = 0; i < quantiles.length; i++) {
-      double v = quantiles[i];
-      if (!Double.isFinite(v) || (i > 0 && v < quantiles[i - 1])) {
-        throw new IllegalArgumentException(
-            "reference quantiles must be finite and ascending, got " + v + " at " + i);
-      }
-    }
+    Arrays2.requireFiniteAscending("reference quantiles", quantiles);
     if (lowerTail == null) throw new IllegalArgumentException("lowerTail must be given (not null)");
   }
 

@@ -120,8 +120,8 @@ final class ModelStoreUpdater implements Processor<String, byte[], Void, Void> {
     }
     store.put(record.key(), record.value());
     observer.modelLive(model);
-    log.info("Model version {} is live: {}, threshold {} nats",
-        model.version(), model.model(), String.format("%.3f", model.calibration().threshold()));
+    log.info("Model version {} is live: {}, threshold {}",
+        model.version(), model.model(), model.thresholdText());
   }
 
   private void refuse(String where, String reason) {

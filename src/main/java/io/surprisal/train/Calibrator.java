@@ -105,19 +105,44 @@ public final class Calibrator {
   }
 
   /**
-   * A model's holdout log-likelihoods as a reference for p-values: all of them, contamination
-   * included (an anomaly's p-value is small either way), with the tail fitted below them.
+   * A model's holdout log-likelihoods as a reference for p-values, with the tail fitted below
+   * them, once far-out contamination is left out as for the threshold. Left in, anomalies would be
+   * the reference's own bottom, and a new anomaly's p-value could be no smaller than its rank among
+   * them over n (about 0.005 for 0.5% of traffic): too weak, combined with a p-value that sees
+   * nothing, to fall below a threshold at q = 0.001. Left out, it comes from the fitted tail.
    */
-  public static ReferenceDistribution reference(double[] holdoutLogLikelihoods) {
+  public ReferenceDistribution reference(double[] holdoutLogLikelihoods) {
     double[] sorted = holdoutLogLikelihoods.clone();
     Arrays.sort(sorted);
     if (sorted.length == 0 || !Double.isFinite(sorted[0])
         || !Double.isFinite(sorted[sorted.length - 1])) {
       throw new IllegalArgumentException("holdout log-likelihoods must be finite and non-empty");
     }
-    LowerTailFit.Outcome tail = LowerTailFit.fit(sorted);
+    double[] kept = fence.trim(sorted);
+    LowerTailFit.Outcome tail = LowerTailFit.fit(kept);
     return new ReferenceDistribution(
-        evenlySpaced(sorted), tail.fitted() ? tail.fit().table() : LowerTail.NONE);
+        evenlySpaced(kept), tail.fitted() ? tail.fit().table() : exponentialTail(kept));
+  }
+
+  /**
+   * An exponential tail below the smallest value, for a reference too small (or too odd) for the
+   * fitted one: without any tail every value below the smallest would get the same p-value,
+   * 1/(n+1), and an ensemble's combined score would have a floor that a threshold extrapolated
+   * below the holdout could lie under, alerting on nothing. Log-likelihoods fall off about
+   * exponentially (so many nats per unexpected bit); the scale is where the k-th smallest of n
+   * values sits on such a tail: x_(k) − x_(1) ≈ s·ln k. (Tried for every reference, this tail
+   * ranked far-out anomalies worse than the fitted one on a holdout of 5,000: recall 0.78
+   * against 0.98 in DetectorIntegrationTest.)
+   */
+  static LowerTail exponentialTail(double[] sorted) {
+    int n = sorted.length;
+    int k = Math.max(2, Math.min(n, LowerTailFit.MIN_TAIL_POINTS));
+    double scale = n < 2 ? 1.0 : (sorted[k - 1] - sorted[0]) / Math.log(k);
+    scale = Math.max(scale, 1e-3); // ties: a steep tail, never a flat one
+    double rate = 1.0 / (n + 1);
+    double deeper = sorted[0] - 10 * scale;
+    return new LowerTail(new double[] {deeper, sorted[0]},
+        new double[] {rate * Math.exp(-10), rate});
   }
 
   private static double[] evenlySpaced(double[] sorted) {

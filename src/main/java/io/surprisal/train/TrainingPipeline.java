@@ -113,7 +113,8 @@ public final class TrainingPipeline {
     DensityModel scoring = candidate;
     double[] detectionScores = holdoutLogLikelihoods;
     if (score == DetectionScore.ENSEMBLE) {
-      EnsembleModel ensemble = ensemble(candidate, fitRows, holdout, holdoutLogLikelihoods);
+      EnsembleModel ensemble =
+          ensemble(candidate, fitRows, holdout, holdoutLogLikelihoods, calibrator);
       detectionScores = new double[holdoutSize];
       for (int i = 0; i < holdoutSize; i++) {
         detectionScores[i] = ensemble.detectionScore(holdoutLogLikelihoods[i],
@@ -131,12 +132,13 @@ public final class TrainingPipeline {
 
   /**
    * The candidate with an independent-bits model of the same fit rows, each referred to its
-   * holdout log-likelihoods. The threshold is then calibrated on the same holdout's combined
-   * scores, each holdout event's p-values counting itself (as a new event's would count it once it
-   * joined): the combined scores of new normal events are then distributed like the holdout's.
+   * holdout log-likelihoods (contamination left out, see {@link Calibrator#reference}). The
+   * threshold is then calibrated on the same holdout's combined scores, each holdout event's
+   * p-values counting itself (as a new event's would count it once it joined): the combined scores
+   * of new normal events are then distributed like the holdout's.
    */
   private static EnsembleModel ensemble(DensityModel candidate, List<BitVector> fitRows,
-      List<BitVector> holdout, double[] holdoutLogLikelihoods) {
+      List<BitVector> holdout, double[] holdoutLogLikelihoods, Calibrator calibrator) {
     BernoulliMixture independentBits =
         IndependentBits.fit(fitRows, BernoulliMixtureTrainer.Settings.defaults().prior());
     double[] independentLogLikelihoods = new double[holdout.size()];
@@ -144,7 +146,8 @@ public final class TrainingPipeline {
       independentLogLikelihoods[i] = independentBits.logLikelihood(holdout.get(i));
     }
     return new EnsembleModel(candidate, independentBits,
-        Calibrator.reference(holdoutLogLikelihoods), Calibrator.reference(independentLogLikelihoods));
+        calibrator.reference(holdoutLogLikelihoods),
+        calibrator.reference(independentLogLikelihoods));
   }
 
   private static double mean(double[] values) {

@@ -69,7 +69,7 @@ class VaeTopologyTest {
         send(events, "k" + i, "{\"id\":\"t" + i + "\",\"bits\":\"" + x.toBitString() + "\"}");
       }
       PublishedModel first = awaitVersion(driver, registry, 1);
-      assertThat(first.model()).isInstanceOf(VaeModel.class);
+      assertThat(first.model().kind()).isEqualTo(VaeModel.KIND);
       alerts.readRecordsToList();
       scores.readRecordsToList();
 
@@ -102,7 +102,8 @@ class VaeTopologyTest {
       assertThat(last.get("id").asText()).isEqualTo("during");
       assertThat(last.get("scored").asBoolean()).isTrue();
       PublishedModel second = awaitVersion(driver, registry, 2);
-      assertThat(second.model()).isInstanceOf(VaeModel.class).isNotSameAs(first.model());
+      assertThat(second.model().kind()).isEqualTo(VaeModel.KIND);
+      assertThat(second.model()).isNotSameAs(first.model());
 
       alerts.readRecordsToList(); // false alerts among the normal traffic, at about the rate q
       send(events, "odd2", "{\"id\":\"odd2\",\"bits\":\"" + bits + "\"}");
