@@ -69,12 +69,7 @@ public final class Calibrator {
 
   /** @param holdoutLogLikelihoods log p(x) of each holdout event under the model, any order */
   public Calibration calibrate(double[] holdoutLogLikelihoods) {
-    double[] sorted = holdoutLogLikelihoods.clone();
-    Arrays.sort(sorted);
-    if (sorted.length == 0 || !Double.isFinite(sorted[0])
-        || !Double.isFinite(sorted[sorted.length - 1])) {
-      throw new IllegalArgumentException("holdout log-likelihoods must be finite and non-empty");
-    }
+    double[] sorted = sortedFinite(holdoutLogLikelihoods);
     double[] kept = fence.trim(sorted);
     int n = kept.length;
     int k = (int) Math.floor(targetAlertRate * (n + 1));
@@ -112,12 +107,7 @@ public final class Calibrator {
    * nothing, to fall below a threshold at q = 0.001. Left out, it comes from the fitted tail.
    */
   public ReferenceDistribution reference(double[] holdoutLogLikelihoods) {
-    double[] sorted = holdoutLogLikelihoods.clone();
-    Arrays.sort(sorted);
-    if (sorted.length == 0 || !Double.isFinite(sorted[0])
-        || !Double.isFinite(sorted[sorted.length - 1])) {
-      throw new IllegalArgumentException("holdout log-likelihoods must be finite and non-empty");
-    }
+    double[] sorted = sortedFinite(holdoutLogLikelihoods);
     double[] kept = fence.trim(sorted);
     LowerTailFit.Outcome tail = LowerTailFit.fit(kept);
     return new ReferenceDistribution(
@@ -143,6 +133,17 @@ public final class Calibrator {
     double deeper = sorted[0] - 10 * scale;
     return new LowerTail(new double[] {deeper, sorted[0]},
         new double[] {rate * Math.exp(-10), rate});
+  }
+
+  /** A sorted copy; refuses an empty holdout or one with a value that is not finite. */
+  private static double[] sortedFinite(double[] holdoutLogLikelihoods) {
+    double[] sorted = holdoutLogLikelihoods.clone();
+    Arrays.sort(sorted);
+    if (sorted.length == 0 || !Double.isFinite(sorted[0])
+        || !Double.isFinite(sorted[sorted.length - 1])) {
+      throw new IllegalArgumentException("holdout log-likelihoods must be finite and non-empty");
+    }
+    return sorted;
   }
 
   private static double[] evenlySpaced(double[] sorted) {
