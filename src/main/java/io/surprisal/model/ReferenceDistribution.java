@@ -40,29 +40,13 @@ public record ReferenceDistribution(double[] quantiles, LowerTail lowerTail) {
       if (lowerTail.isEmpty()) rate = 1.0 / (n + 1);
       return rate > 0 ? Math.max(floor, Math.log(rate)) : floor;
     }
-    return Math.log((atOrBelow(logLikelihood) + 1.0) / (n + 1.0));
-  }
-
-  /**
-   * The p-value of a value that is itself one of the reference's, against the others: values at
-   * or below it other than itself plus one, over n. A holdout event's own p-value must leave it
-   * out, or it sits a rank higher than a new event at the same value would (at the lowest ranks
-   * twice the p-value), the holdout's combined scores come out less surprising than new traffic's,
-   * and a threshold calibrated on them alerts more often than q.
-   */
-  public double logPValueOfMember(double logLikelihood) {
-    if (!(logLikelihood >= quantiles[0])) return logPValue(logLikelihood);
-    return Math.log((double) atOrBelow(logLikelihood) / quantiles.length);
-  }
-
-  private int atOrBelow(double logLikelihood) {
     int low = 0;
-    int high = quantiles.length;
+    int high = n;
     while (low < high) {
       int mid = (low + high) >>> 1;
       if (quantiles[mid] <= logLikelihood) low = mid + 1; else high = mid;
     }
-    return low;
+    return Math.log((low + 1.0) / (n + 1.0));
   }
 
   @Override
