@@ -31,6 +31,12 @@ final class FaultTestSettings {
         "surprisal.trainer.check-interval=200ms",
         "surprisal.mixture.components=4,8,16",
         "surprisal.mixture.restarts=1",
+        // These tests count every event once through faults; their check that coin-flip anomalies
+        // alert is a sanity check, made on log p(x). On holdouts of 750 at q = 0.001 the default
+        // ensemble's threshold is extrapolated, and Fisher's sum dilutes the mixture's evidence
+        // with the independent-bits model's (coin flips look ordinary to it): 49-75% of them
+        // alerted. The ensemble's own detection is measured in docs/quality.md.
+        "surprisal.score=likelihood",
         "surprisal.metrics.port=0",
         // The broker's minimum: a SIGKILLed member is dropped from the group after 6 s.
         "session.timeout.ms=6000",
