@@ -99,6 +99,17 @@ public final class EnsembleModel implements DensityModel {
         + independentBitsReference.logPValue(independentBitsLogLikelihood);
   }
 
+  /**
+   * The detection score of an event of the holdout the references were built from, its own
+   * p-values taken against the other holdout events ({@link
+   * ReferenceDistribution#logPValueOfMember}): what the threshold is calibrated on.
+   */
+  public double holdoutDetectionScore(
+      double modelLogLikelihood, double independentBitsLogLikelihood) {
+    return modelReference.logPValueOfMember(modelLogLikelihood)
+        + independentBitsReference.logPValueOfMember(independentBitsLogLikelihood);
+  }
+
   @Override
   public List<FeatureContribution> explain(BitVector x, int count) {
     return model.explain(x, count);

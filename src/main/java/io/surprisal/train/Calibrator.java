@@ -110,8 +110,8 @@ public final class Calibrator {
     double[] sorted = sortedFinite(holdoutLogLikelihoods);
     double[] kept = fence.trim(sorted);
     LowerTailFit.Outcome tail = LowerTailFit.fit(kept);
-    return new ReferenceDistribution(
-        evenlySpaced(kept), tail.fitted() ? tail.fit().table() : exponentialTail(kept));
+    return new ReferenceDistribution(evenlySpaced(kept, ReferenceDistribution.MAX_QUANTILES),
+        tail.fitted() ? tail.fit().table() : exponentialTail(kept));
   }
 
   /**
@@ -147,10 +147,15 @@ public final class Calibrator {
   }
 
   private static double[] evenlySpaced(double[] sorted) {
-    if (sorted.length <= MAX_STORED_QUANTILES) return sorted;
-    double[] picked = new double[MAX_STORED_QUANTILES];
-    double step = (sorted.length - 1) / (double) (MAX_STORED_QUANTILES - 1);
-    for (int i = 0; i < MAX_STORED_QUANTILES; i++) {
+    return evenlySpaced(sorted, MAX_STORED_QUANTILES);
+  }
+
+  /** All the values when there are at most {@code most}, else that many evenly spaced. */
+  private static double[] evenlySpaced(double[] sorted, int most) {
+    if (sorted.length <= most) return sorted;
+    double[] picked = new double[most];
+    double step = (sorted.length - 1) / (double) (most - 1);
+    for (int i = 0; i < most; i++) {
       picked[i] = sorted[(int) Math.round(i * step)];
     }
     return picked;

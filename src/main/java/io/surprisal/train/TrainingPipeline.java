@@ -117,7 +117,7 @@ public final class TrainingPipeline {
           ensemble(candidate, fitRows, holdout, holdoutLogLikelihoods, calibrator);
       detectionScores = new double[holdoutSize];
       for (int i = 0; i < holdoutSize; i++) {
-        detectionScores[i] = ensemble.detectionScore(holdoutLogLikelihoods[i],
+        detectionScores[i] = ensemble.holdoutDetectionScore(holdoutLogLikelihoods[i],
             ensemble.independentBits().logLikelihood(holdout.get(i)));
       }
       scoring = ensemble;
@@ -134,8 +134,8 @@ public final class TrainingPipeline {
    * The candidate with an independent-bits model of the same fit rows, each referred to its
    * holdout log-likelihoods (contamination left out, see {@link Calibrator#reference}). The
    * threshold is then calibrated on the same holdout's combined scores, each holdout event's
-   * p-values counting itself (as a new event's would count it once it joined): the combined scores
-   * of new normal events are then distributed like the holdout's.
+   * p-values taken against the other holdout events, so that the combined scores of new normal
+   * events are distributed like the holdout's.
    */
   private static EnsembleModel ensemble(DensityModel candidate, List<BitVector> fitRows,
       List<BitVector> holdout, double[] holdoutLogLikelihoods, Calibrator calibrator) {

@@ -41,6 +41,17 @@ class EnsembleModelTest {
   }
 
   @Test
+  void shouldTakeAMembersPValueAgainstTheOtherValues() {
+    // −5 is the 6th of the ten values: 5 others at or below it, plus one, over ten; a new value
+    // there would count all six and itself, over eleven.
+    assertThat(TEN.logPValueOfMember(-5.0)).isCloseTo(Math.log(6.0 / 10), within(1e-12));
+    assertThat(TEN.logPValue(-5.0)).isCloseTo(Math.log(7.0 / 11), within(1e-12));
+    assertThat(TEN.logPValueOfMember(-10.0)).isCloseTo(Math.log(1.0 / 10), within(1e-12));
+    // Below the reference (a value the fence left out) both read the tail.
+    assertThat(TAILED.logPValueOfMember(-30)).isEqualTo(TAILED.logPValue(-30));
+  }
+
+  @Test
   void shouldReadPValuesBelowTheReferenceFromItsTail() {
     assertThat(TAILED.logPValue(-30)).isCloseTo(Math.log(1e-3), within(1e-9));
     assertThat(TAILED.logPValue(-1e9)).isGreaterThanOrEqualTo(Math.log(Double.MIN_VALUE));
@@ -146,7 +157,7 @@ class EnsembleModelTest {
     ByteBuffer.wrap(huge).putInt(referenceAt, ReferenceDistribution.MAX_QUANTILES + 1);
     assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(huge)))
         .isInstanceOf(ModelFormatException.class)
-        .hasMessage("reference must have at most 2048 quantiles, got 2049");
+        .hasMessage("reference must have at most 16384 quantiles, got 16385");
   }
 
   @Test
