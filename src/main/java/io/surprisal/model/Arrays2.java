@@ -27,4 +27,19 @@ final class Arrays2 {
       }
     }
   }
+
+  /**
+   * How many of the ascending {@code sorted} values are below {@code value} (or at it too, when
+   * {@code inclusive}): a binary search.
+   */
+  static int countBelow(double[] sorted, double value, boolean inclusive) {
+    int low = 0;
+    int high = sorted.length;
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      double v = sorted[mid];
+      if (v < value || (inclusive && v == value)) low = mid + 1; else high = mid;
+    }
+    return low;
+  }
 }

@@ -108,14 +108,7 @@ public record Calibration(
 
   /** How many holdout values are below the log-likelihood (or at it too, when inclusive). */
   private int countBelow(double logLikelihood, boolean inclusive) {
-    int low = 0;
-    int high = holdoutQuantiles.length;
-    while (low < high) {
-      int mid = (low + high) >>> 1;
-      double v = holdoutQuantiles[mid];
-      if (v < logLikelihood || (inclusive && v == logLikelihood)) low = mid + 1; else high = mid;
-    }
-    return low;
+    return Arrays2.countBelow(holdoutQuantiles, logLikelihood, inclusive);
   }
 
   @Override

@@ -22,6 +22,8 @@ public record ReferenceDistribution(double[] quantiles, LowerTail lowerTail) {
    * take 256 KiB of a model record.
    */
   public static final int MAX_QUANTILES = 16_384;
+  /** The log of the smallest positive double: the lowest log p-value given. */
+  private static final double LOG_FLOOR = Math.log(Double.MIN_VALUE);
 
   public ReferenceDistribution {
     if (quantiles.length == 0 || quantiles.length > MAX_QUANTILES) {
@@ -41,12 +43,11 @@ public record ReferenceDistribution(double[] quantiles, LowerTail lowerTail) {
    */
   public double logPValue(double logLikelihood) {
     int n = quantiles.length;
-    double floor = Math.log(Double.MIN_VALUE);
-    if (Double.isNaN(logLikelihood)) return floor;
+    if (Double.isNaN(logLikelihood)) return LOG_FLOOR;
     if (logLikelihood < quantiles[0]) {
       double rate = Math.min(lowerTail.rateBelow(logLikelihood), 1.0 / (n + 1));
       if (lowerTail.isEmpty()) rate = 1.0 / (n + 1);
-      return rate > 0 ? Math.max(floor, Math.log(rate)) : floor;
+      return rate > 0 ? Math.max(LOG_FLOOR, Math.log(rate)) : LOG_FLOOR;
     }
     return Math.log((atOrBelow(logLikelihood) + 1.0) / (n + 1.0));
   }
@@ -64,13 +65,7 @@ public record ReferenceDistribution(double[] quantiles, LowerTail lowerTail) {
   }
 
   private int atOrBelow(double logLikelihood) {
-    int low = 0;
-    int high = quantiles.length;
-    while (low < high) {
-      int mid = (low + high) >>> 1;
-      if (quantiles[mid] <= logLikelihood) low = mid + 1; else high = mid;
-    }
-    return low;
+    return Arrays2.countBelow(quantiles, logLikelihood, true);
   }
 
   @Override

@@ -99,10 +99,7 @@ public final class TrainingPipeline {
     Collections.shuffle(fitRows, new Random(seed ^ version));
     DensityModel candidate = trainer.fit(fitRows);
 
-    double[] holdoutLogLikelihoods = new double[holdoutSize];
-    for (int i = 0; i < holdoutSize; i++) {
-      holdoutLogLikelihoods[i] = candidate.logLikelihood(holdout.get(i));
-    }
+    double[] holdoutLogLikelihoods = logLikelihoods(candidate, holdout);
     double candidateMean = mean(holdoutLogLikelihoods);
     AcceptanceGate.Decision decision =
         gate.decide(candidateMean, live == null ? null : live.model(), holdout);
@@ -113,12 +110,18 @@ public final class TrainingPipeline {
     DensityModel scoring = candidate;
     double[] detectionScores = holdoutLogLikelihoods;
     if (score == DetectionScore.ENSEMBLE) {
-      EnsembleModel ensemble =
-          ensemble(candidate, fitRows, holdout, holdoutLogLikelihoods, calibrator);
+      BernoulliMixture independentBits =
+          IndependentBits.fit(fitRows, BernoulliMixtureTrainer.Settings.defaults().prior());
+      double[] independentLogLikelihoods = logLikelihoods(independentBits, holdout);
+      EnsembleModel ensemble = new EnsembleModel(candidate, independentBits,
+          calibrator.reference(holdoutLogLikelihoods),
+          calibrator.reference(independentLogLikelihoods));
+      // Each holdout event's p-values are taken against the other holdout events, so that the
+      // holdout's combined scores are distributed as new traffic's (see EnsembleModel).
       detectionScores = new double[holdoutSize];
       for (int i = 0; i < holdoutSize; i++) {
-        detectionScores[i] = ensemble.holdoutDetectionScore(holdoutLogLikelihoods[i],
-            ensemble.independentBits().logLikelihood(holdout.get(i)));
+        detectionScores[i] = ensemble.holdoutDetectionScore(
+            holdoutLogLikelihoods[i], independentLogLikelihoods[i]);
       }
       scoring = ensemble;
     }
@@ -130,24 +133,10 @@ public final class TrainingPipeline {
     return new TrainingOutcome(published, decision, window.size(), fitMillis);
   }
 
-  /**
-   * The candidate with an independent-bits model of the same fit rows, each referred to its
-   * holdout log-likelihoods (contamination left out, see {@link Calibrator#reference}). The
-   * threshold is then calibrated on the same holdout's combined scores, each holdout event's
-   * p-values taken against the other holdout events, so that the combined scores of new normal
-   * events are distributed like the holdout's.
-   */
-  private static EnsembleModel ensemble(DensityModel candidate, List<BitVector> fitRows,
-      List<BitVector> holdout, double[] holdoutLogLikelihoods, Calibrator calibrator) {
-    BernoulliMixture independentBits =
-        IndependentBits.fit(fitRows, BernoulliMixtureTrainer.Settings.defaults().prior());
-    double[] independentLogLikelihoods = new double[holdout.size()];
-    for (int i = 0; i < holdout.size(); i++) {
-      independentLogLikelihoods[i] = independentBits.logLikelihood(holdout.get(i));
-    }
-    return new EnsembleModel(candidate, independentBits,
-        calibrator.reference(holdoutLogLikelihoods),
-        calibrator.reference(independentLogLikelihoods));
+  private static double[] logLikelihoods(DensityModel model, List<BitVector> rows) {
+    double[] values = new double[rows.size()];
+    for (int i = 0; i < values.length; i++) values[i] = model.logLikelihood(rows.get(i));
+    return values;
   }
 
   private static double mean(double[] values) {
