@@ -141,6 +141,29 @@ for data in $SMALL_SETS; do
   done
 done
 
+# Every detection-score approach of issue 13 from one mixture fit per set (ScoreApproaches).
+APPROACHES="java -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -cp target/surprisal.jar io.surprisal.bench.ScoreApproaches"
+run approaches-fashion "$APPROACHES --images-dir $IMAGES_DIR --classes $CLASSES --seed $SEED" \
+  "${JAVA[@]}" -cp "$WORK/surprisal.jar:$WORK/lib/*" io.surprisal.bench.ScoreApproaches \
+  --images-dir "$IMAGES_DIR" --classes "$CLASSES" --seed "$SEED"
+for data in celeba_attributes_bin39 internetads_bin1555; do
+  file="$DATA_DIR/$data.csv.gz"
+  # shellcheck disable=SC2086
+  run "approaches-$data" "$APPROACHES --train $file $DATA_ARGS" \
+    "${JAVA[@]}" -cp "$WORK/surprisal.jar:$WORK/lib/*" io.surprisal.bench.ScoreApproaches \
+    --train "$file" $DATA_ARGS
+done
+for data in $SMALL_SETS; do
+  file="$DATA_DIR/$data.csv.gz"
+  for seed in $SMALL_SEEDS; do
+    SMALL_ARGS="--split-fraction $SPLIT --seed $seed --label-column anomaly"
+    # shellcheck disable=SC2086
+    run "approaches-$data-$seed" "$APPROACHES --train $file $SMALL_ARGS" \
+      "${JAVA[@]}" -cp "$WORK/surprisal.jar:$WORK/lib/*" io.surprisal.bench.ScoreApproaches \
+      --train "$file" $SMALL_ARGS
+  done
+done
+
 MACHINE="$(nproc --all) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), \
 $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); \
 $(java -version 2>&1 | head -1)"
@@ -296,6 +319,49 @@ for data in small_sets:
 lines += ["", "Commands (from the project root; the same for every seed):", ""]
 for data in small_sets:
     lines += [f"- `{commands[data + '-' + small_seeds[0] + '-' + m]}`" for m in models]
+
+approach_names = [
+    ("likelihood", "log p(x)"), ("ratio", "log p(x) − log p_bits(x) (Ren)"),
+    ("complexityCorrected", "log p(x) + code length (Serrà)"),
+    ("independentBits", "independent bits (K = 1)"), ("tree", "dependency tree"),
+    ("modelAndBits", "Fisher: model + bits"), ("modelBitsTree", "Fisher: model + bits + tree"),
+    ("ensemble", "**default**: corrected model + bits + tree"),
+]
+sets = [("approaches-fashion", "Fashion-MNIST (mean of 10 classes)", ["approaches-fashion"]),
+        ("celeba", "celeba", ["approaches-celeba_attributes_bin39"]),
+        ("ia", "InternetAds", ["approaches-internetads_bin1555"])]
+sets += [(d, names.get(d, d).split(" (")[0] + f" (mean of {len(small_seeds)})",
+          [f"approaches-{d}-{s}" for s in small_seeds]) for d in small_sets]
+lines += [
+    "",
+    "## Detection-score approaches side by side",
+    "",
+    "One fit of the `mixture` at its defaults per set and split (the stream's training round, "
+    "holdout 20%), every test row scored each way; ROC-AUC. The approaches are issue 13's: the "
+    "likelihood ratio against independent bits, the complexity-corrected log p(x) (its code "
+    "length is an adaptive order-1 Krichevsky–Trofimov code of x), the low-capacity models alone, "
+    "and Fisher combinations of holdout p-values. RCF from the tables above for comparison. "
+    "`io.surprisal.bench.ScoreApproaches`, built with `-Pbenchmarks`.",
+    "",
+    "| approach | " + " | ".join(label for _, label, _ in sets) + " |",
+    "| --- " + "| --- " * len(sets) + "|",
+]
+approach_means = {}
+for key, label_, runs in sets:
+    loaded = [load(r)["mean"] for r in runs]
+    approach_means[key] = {a: statistics.mean(l[a] for l in loaded if a in l) for a, _ in approach_names
+                           if any(a in l for l in loaded)}
+for a, text in approach_names:
+    lines.append(f"| {text} | " + " | ".join(
+        f"{approach_means[k][a]:.3f}" if a in approach_means[k] else "–" for k, _, _ in sets) + " |")
+rcf_row = [oneclass["rcf"]["meanRocAuc"], tabular[("celeba_attributes_bin39", "rcf")]["rocAuc"],
+           tabular[("internetads_bin1555", "rcf")]["rocAuc"]]
+rcf_row += [statistics.mean(load(f"{d}-{s}-rcf")["rocAuc"] for s in small_seeds) for d in small_sets]
+lines.append("| RCF (frozen) | " + " | ".join(f"{v:.3f}" for v in rcf_row) + " |")
+lines += ["", "Commands (from the project root; the small sets for every seed):", ""]
+lines += [f"- `{commands[r]}`" for r in ("approaches-fashion", "approaches-celeba_attributes_bin39",
+                                           "approaches-internetads_bin1555")]
+lines += [f"- `{commands['approaches-' + d + '-' + small_seeds[0]]}`" for d in small_sets]
 open(out, "w").write("\n".join(lines) + "\n")
 PY
 progress "wrote $OUT"

@@ -51,7 +51,8 @@ final class TrainingOptions {
 
   @Option(names = "--score", paramLabel = "SCORE", defaultValue = "ensemble",
       description = "What the threshold is set on: likelihood (the model's log p(x)) or ensemble "
-          + "(the model and an independent-bits model, their holdout p-values combined); "
+          + "(the model's complexity-corrected log p(x), independent bits and a dependency tree, "
+          + "their holdout p-values combined); "
           + "default: ${DEFAULT-VALUE}.")
   String score;
 

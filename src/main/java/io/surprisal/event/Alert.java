@@ -8,7 +8,7 @@ import java.util.List;
  * threshold. Wire form: schemas/alert.schema.json.
  *
  * @param score the detection score the threshold refers to: log p(x), or under
- *     surprisal.score=ensemble the combined score of the model and an independent-bits model
+ *     surprisal.score=ensemble the ensemble's combined score
  * @param percentile the share of the model's holdout with a score at or below this one; it reads
  *     as a p-value
  * @param topFeatures the bits that made the event improbable, most improbable first

@@ -5,7 +5,7 @@ package io.surprisal.event;
  * event is still reported, with {@code scored = false} and the numeric fields null, so no event is
  * dropped silently. {@code latent} is null when unscored or when the model gives no readout.
  * {@code score} is what {@code threshold} and {@code percentile} refer to: log p(x) itself, or under
- * surprisal.score=ensemble the combined score of the model and an independent-bits model. Wire form: schemas/score.schema.json.
+ * surprisal.score=ensemble the ensemble's combined score. Wire form: schemas/score.schema.json.
  */
 public record Score(
     String id,

@@ -7,7 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32;
 
 /**
@@ -29,7 +31,16 @@ import java.util.zip.CRC32;
  *       the independent-bits model as a mixture payload with K = 1, then two references (the
  *       model's, the independent bits'), each i32 n f64[n] quantiles, i32 m f64[m]
  *       lowerTailLogLikelihoods f64[m] lowerTailRates; the calibration above is on the ensemble's
- *       combined score
+ *       combined score (written before companions other than independent bits existed; still
+ *       decoded)
+ *     5 ensemble with companions ({@link EnsembleModel}): u8 kindCode of its model (1-3), that
+ *       kind's payload, u8 {@link EnsembleModel.ModelStatistic#code()}, the reference of that
+ *       statistic; u8 companion count c (1..{@link
+ *       EnsembleModel#MAX_COMPANIONS}); c times: u8 kindCode of the companion (1 mixture or 6
+ *       dependency tree), its payload, its reference; the calibration above is on the combined
+ *       score
+ *     6 dependency tree ({@link DependencyTree}), as a companion only: i32 L, i32[L] order,
+ *       i32[L] parent (−1 for the root), f64[L] onGivenParentOff, f64[L] onGivenParentOn
  *   u32 CRC-32 of every byte before it
  * </pre>
  *
@@ -52,7 +63,9 @@ public final class ModelCodec {
   private static final int KIND_MIXTURE = 1;
   private static final int KIND_BINARY_LATENT = 2;
   private static final int KIND_VAE = 3;
-  private static final int KIND_ENSEMBLE = 4;
+  private static final int KIND_ENSEMBLE_WITH_INDEPENDENT_BITS = 4;
+  private static final int KIND_ENSEMBLE = 5;
+  private static final int KIND_DEPENDENCY_TREE = 6;
   private static final int CHECKSUM_BYTES = 4;
   private static final int MIN_LENGTH = MAGIC.length + 2 + 1 + CHECKSUM_BYTES;
   /** No expected dimension: {@link #decode(byte[])} takes a model of any L. */
@@ -164,9 +177,12 @@ public final class ModelCodec {
           : new Calibration(threshold, targetAlertRate, holdoutSize, quantiles,
               ThresholdMethod.ofCode(Byte.toUnsignedInt(body.get())),
               new RateInterval(body.getDouble(), body.getDouble()), readLowerTail(body));
-      DensityModel model = kind == KIND_ENSEMBLE
-          ? readEnsemble(body, expectedDimension)
-          : readModel(kind, body, expectedDimension);
+      DensityModel model = switch (kind) {
+        case KIND_ENSEMBLE_WITH_INDEPENDENT_BITS ->
+            readEnsembleWithIndependentBits(body, expectedDimension);
+        case KIND_ENSEMBLE -> readEnsemble(body, expectedDimension);
+        default -> readModel(kind, body, expectedDimension);
+      };
       if (body.hasRemaining()) {
         throw new ModelFormatException(
             "model record has " + body.remaining() + " unexpected bytes after the parameters");
@@ -191,12 +207,67 @@ public final class ModelCodec {
     };
   }
 
-  private static EnsembleModel readEnsemble(ByteBuffer body, int expectedDimension)
-      throws ModelFormatException {
+  private static EnsembleModel readEnsembleWithIndependentBits(
+      ByteBuffer body, int expectedDimension) throws ModelFormatException {
     DensityModel model = readModel(Byte.toUnsignedInt(body.get()), body, expectedDimension);
     // The model's own L from here on: a model file's reader checks its L, not each part's.
     BernoulliMixture independentBits = readMixture(body, model.dimension());
-    return new EnsembleModel(model, independentBits, readReference(body), readReference(body));
+    ReferenceDistribution modelReference = readReference(body);
+    return new EnsembleModel(new EnsembleModel.Member(model, modelReference),
+        EnsembleModel.ModelStatistic.LOG_LIKELIHOOD, List.of(new EnsembleModel.Member(independentBits, readReference(body))));
+  }
+
+  private static EnsembleModel readEnsemble(ByteBuffer body, int expectedDimension)
+      throws ModelFormatException {
+    DensityModel model = readModel(Byte.toUnsignedInt(body.get()), body, expectedDimension);
+    EnsembleModel.ModelStatistic statistic =
+        EnsembleModel.ModelStatistic.ofCode(Byte.toUnsignedInt(body.get()));
+    EnsembleModel.Member modelMember = new EnsembleModel.Member(model, readReference(body));
+    int count = Byte.toUnsignedInt(body.get());
+    if (count < 1 || count > EnsembleModel.MAX_COMPANIONS) {
+      throw new ModelFormatException("an ensemble must have 1.." + EnsembleModel.MAX_COMPANIONS
+          + " companions, got " + count);
+    }
+    List<EnsembleModel.Member> companions = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      int kind = Byte.toUnsignedInt(body.get());
+      // The model's own L from here on: a model file's reader checks its L, not each part's.
+      DensityModel companion = switch (kind) {
+        case KIND_MIXTURE -> readMixture(body, model.dimension());
+        case KIND_DEPENDENCY_TREE -> readDependencyTree(body, model.dimension());
+        default -> throw new ModelFormatException(
+            "an ensemble's companion must have kind code 1 or 6, got " + kind);
+      };
+      companions.add(new EnsembleModel.Member(companion, readReference(body)));
+    }
+    return new EnsembleModel(modelMember, statistic, companions);
+  }
+
+  private static DependencyTree readDependencyTree(ByteBuffer body, int expectedDimension)
+      throws ModelFormatException {
+    int dimension = body.getInt();
+    if (dimension < 1) {
+      throw new ModelFormatException("dependency tree must have L >= 1, got " + dimension);
+    }
+    requireDimension(dimension, expectedDimension);
+    int[] order = readInts(body, dimension, "order");
+    int[] parent = readInts(body, dimension, "parent");
+    double[] onGivenParentOff = readDoubles(body, dimension, "onGivenParentOff");
+    return new DependencyTree(
+        order, parent, onGivenParentOff, readDoubles(body, dimension, "onGivenParentOn"));
+  }
+
+  private static int[] readInts(ByteBuffer in, int count, String field)
+      throws ModelFormatException {
+    long available = in.remaining() / Integer.BYTES;
+    if (count > available) {
+      throw new ModelFormatException("model record is truncated: " + field + " needs " + count
+          + " values, " + available + " remain");
+    }
+    int[] values = new int[count];
+    in.asIntBuffer().get(values);
+    in.position(in.position() + count * Integer.BYTES);
+    return values;
   }
 
   private static ReferenceDistribution readReference(ByteBuffer body)
@@ -231,9 +302,22 @@ public final class ModelCodec {
     if (model instanceof EnsembleModel ensemble) {
       out.writeByte(kindCode(ensemble.model()));
       writePayload(out, ensemble.model());
-      writePayload(out, ensemble.independentBits());
+      out.writeByte(ensemble.statistic().code());
       writeReference(out, ensemble.modelReference());
-      writeReference(out, ensemble.independentBitsReference());
+      out.writeByte(ensemble.companions().size());
+      for (EnsembleModel.Member companion : ensemble.companions()) {
+        out.writeByte(kindCode(companion.model()));
+        writePayload(out, companion.model());
+        writeReference(out, companion.reference());
+      }
+      return;
+    }
+    if (model instanceof DependencyTree tree) {
+      out.writeInt(tree.dimension());
+      for (int d : tree.order()) out.writeInt(d);
+      for (int p : tree.parents()) out.writeInt(p);
+      for (double p : tree.onGivenParentOff()) out.writeDouble(p);
+      for (double p : tree.onGivenParentOn()) out.writeDouble(p);
       return;
     }
     if (model instanceof BinaryLatentModel binaryLatent) {
@@ -292,6 +376,7 @@ public final class ModelCodec {
 
   private static int kindCode(DensityModel model) {
     if (model instanceof EnsembleModel) return KIND_ENSEMBLE;
+    if (model instanceof DependencyTree) return KIND_DEPENDENCY_TREE;
     if (model instanceof BernoulliMixture) return KIND_MIXTURE;
     if (model instanceof BinaryLatentModel) return KIND_BINARY_LATENT;
     if (model instanceof VaeModel) return KIND_VAE;

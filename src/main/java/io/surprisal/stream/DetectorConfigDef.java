@@ -89,8 +89,9 @@ public final class DetectorConfigDef extends ConfigDef {
         SettingRule.of(String.class, "one of " + String.join(", ", DetectionScore.labels()),
             DetectionScore.labels()::contains), HIGH,
         "what the threshold and percentiles are computed on: `likelihood` (the model's log p(x))"
-            + " or `ensemble` (the model and an independent-bits model, each log-likelihood turned"
-            + " into its p-value against the holdout and the two combined by Fisher's method);"
+            + " or `ensemble` (the model's log p(x) corrected for how simple x is, an"
+            + " independent-bits model and a dependency tree, each turned into its p-value against"
+            + " the holdout and combined by Fisher's method);"
             + " every score still carries log p(x). Evidence: [quality.md](quality.md)");
     binaryLatent();
     vae();

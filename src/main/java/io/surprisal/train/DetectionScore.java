@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * What the threshold and percentiles are computed on (surprisal.score): the model's log-likelihood,
- * or the model and an independent-bits model combined ({@link io.surprisal.model.EnsembleModel}).
+ * or the model and two low-capacity companions combined ({@link io.surprisal.model.EnsembleModel}).
  */
 public enum DetectionScore {
   LIKELIHOOD("likelihood"),

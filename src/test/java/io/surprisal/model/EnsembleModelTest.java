@@ -1,5 +1,7 @@
 package io.surprisal.model;
 
+import static io.surprisal.model.EnsembleModel.ModelStatistic.COMPLEXITY_CORRECTED;
+import static io.surprisal.model.EnsembleModel.ModelStatistic.LOG_LIKELIHOOD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -7,6 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.surprisal.event.BitVector;
 import io.surprisal.generate.SyntheticMixtures;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +30,40 @@ class EnsembleModelTest {
       new double[] {-20, -15, -12, -10, -9}, new LowerTail(
           new double[] {-40, -30, -20}, new double[] {1e-4, 1e-3, 0.1}));
 
+  /** A tree over the 12 bits: a chain 0 → 1 → … → 11, each bit likely to copy its parent. */
+  static final DependencyTree CHAIN = chain(12);
+  private static final ReferenceDistribution FIVE =
+      new ReferenceDistribution(new double[] {-8, -6, -5, -4, -2}, LowerTail.NONE);
+
   static EnsembleModel ensemble() {
-    return new EnsembleModel(MODEL, INDEPENDENT_BITS, TEN, TAILED);
+    return of(MODEL, INDEPENDENT_BITS);
+  }
+
+  static EnsembleModel withTree() {
+    return new EnsembleModel(new EnsembleModel.Member(MODEL, TEN), LOG_LIKELIHOOD, List.of(
+        new EnsembleModel.Member(INDEPENDENT_BITS, TAILED), new EnsembleModel.Member(CHAIN, FIVE)));
+  }
+
+  private static EnsembleModel of(DensityModel model, DensityModel independentBits) {
+    return new EnsembleModel(new EnsembleModel.Member(model, TEN), LOG_LIKELIHOOD,
+        List.of(new EnsembleModel.Member(independentBits, TAILED)));
+  }
+
+  /** After "SRPL" and the u16 format version. */
+  private static final int KIND_CODE_AT = 6;
+
+  static DependencyTree chain(int bits) {
+    int[] order = new int[bits];
+    int[] parent = new int[bits];
+    double[] off = new double[bits];
+    double[] on = new double[bits];
+    for (int d = 0; d < bits; d++) {
+      order[d] = d;
+      parent[d] = d - 1;
+      off[d] = d == 0 ? 0.4 : 0.1;
+      on[d] = d == 0 ? 0.4 : 0.8;
+    }
+    return new DependencyTree(order, parent, off, on);
   }
 
   @Test
@@ -78,22 +113,105 @@ class EnsembleModelTest {
   }
 
   @Test
-  void shouldRefuseAnIndependentBitsModelWithMoreComponentsOrAnotherDimension() {
-    assertThatThrownBy(() -> new EnsembleModel(MODEL, MODEL, TEN, TEN))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("the independent-bits model must have 1 component, got 3");
+  void shouldAddEveryCompanionsLogPValue() {
+    EnsembleModel ensemble = withTree();
+    SplittableRandom random = new SplittableRandom(5);
+    for (int i = 0; i < 50; i++) {
+      BitVector x = MODEL.sample(random);
+      assertThat(ensemble.score(x).score()).isEqualTo(TEN.logPValue(MODEL.logLikelihood(x))
+          + TAILED.logPValue(INDEPENDENT_BITS.logLikelihood(x))
+          + FIVE.logPValue(CHAIN.logLikelihood(x)));
+    }
+    assertThat(ensemble.holdoutDetectionScore(-5, -12, -4)).isEqualTo(
+        TEN.logPValueOfMember(-5) + TAILED.logPValueOfMember(-12) + FIVE.logPValueOfMember(-4));
+    assertThatThrownBy(() -> ensemble.holdoutDetectionScore(-5, -12))
+        .hasMessage("need 3 values, got 2");
+    assertThat(ensemble).hasToString(
+        MODEL + " with independent bits and a dependency tree (Fisher)");
+  }
+
+  @Test
+  void shouldRefuseACompanionOfAnotherDimensionAnEnsembleInsideAndNoCompanions() {
     BernoulliMixture narrow = BernoulliMixture.of(new double[] {1.0}, new double[][] {{0.5, 0.5}});
-    assertThatThrownBy(() -> new EnsembleModel(MODEL, narrow, TEN, TEN))
+    assertThatThrownBy(() -> of(MODEL, narrow))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("the independent-bits model must have L = 12 like the model, got 2");
-    assertThatThrownBy(() -> new EnsembleModel(ensemble(), INDEPENDENT_BITS, TEN, TEN))
+        .hasMessage("every companion must have L = 12 like the model, got 2 (mixture)");
+    assertThatThrownBy(() -> of(ensemble(), INDEPENDENT_BITS))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("an ensemble's model cannot itself be an ensemble");
+        .hasMessage("an ensemble's member cannot itself be an ensemble");
+    assertThatThrownBy(() -> new EnsembleModel(new EnsembleModel.Member(MODEL, TEN), LOG_LIKELIHOOD,
+        List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("an ensemble needs 1..4 companions, got 0");
   }
 
   private static PublishedModel published() {
+    return published(ensemble());
+  }
+
+  private static PublishedModel published(EnsembleModel ensemble) {
     Calibration calibration = new Calibration(-6.5, 0.01, 400, new double[] {-7, -5, -3, -1});
-    return new PublishedModel(5, 1_714_564_800_000L, 2000, -9.5, calibration, ensemble());
+    return new PublishedModel(5, 1_714_564_800_000L, 2000, -9.5, calibration, ensemble);
+  }
+
+  @Test
+  void shouldRoundTripAnEnsembleWithATreeBitExactly() throws Exception {
+    PublishedModel decoded = ModelCodec.decode(ModelCodec.encode(published(withTree())), 12);
+
+    EnsembleModel ensemble = (EnsembleModel) decoded.model();
+    assertThat(ensemble.companions()).hasSize(2);
+    DependencyTree tree = (DependencyTree) ensemble.companions().get(1).model();
+    assertThat(tree.parents()).isEqualTo(CHAIN.parents());
+    assertThat(ModelCodec.encode(decoded)).isEqualTo(ModelCodec.encode(published(withTree())));
+    SplittableRandom random = new SplittableRandom(6);
+    for (int i = 0; i < 20; i++) {
+      BitVector x = MODEL.sample(random);
+      assertThat(ensemble.score(x)).isEqualTo(withTree().score(x));
+    }
+  }
+
+  @Test
+  void shouldStillDecodeTheEarlierEnsembleLayoutWithIndependentBitsOnly() throws Exception {
+    // Kind code 4: model kind, model payload, independent-bits payload, then both references.
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream out = new java.io.DataOutputStream(body);
+    byte[] current = ModelCodec.encode(published());
+    int payload = ForgedRecords.payloadAt(current);
+    out.write(current, 0, payload);
+    out.writeByte(1);
+    writeMixture(out, MODEL);
+    writeMixture(out, INDEPENDENT_BITS);
+    writeReference(out, TEN);
+    writeReference(out, TAILED);
+    out.writeInt(0); // the checksum's place
+    byte[] earlier = body.toByteArray();
+    earlier[KIND_CODE_AT] = 4;
+
+    PublishedModel decoded = ModelCodec.decode(ForgedRecords.withValidChecksum(earlier), 12);
+
+    EnsembleModel ensemble = (EnsembleModel) decoded.model();
+    SplittableRandom random = new SplittableRandom(7);
+    for (int i = 0; i < 20; i++) {
+      BitVector x = MODEL.sample(random);
+      assertThat(ensemble.score(x)).isEqualTo(ensemble().score(x));
+    }
+  }
+
+  private static void writeMixture(java.io.DataOutputStream out, BernoulliMixture mixture)
+      throws java.io.IOException {
+    out.writeInt(mixture.components());
+    out.writeInt(mixture.dimension());
+    for (double w : mixture.weights()) out.writeDouble(w);
+    for (double t : mixture.thetaFlat()) out.writeDouble(t);
+  }
+
+  private static void writeReference(java.io.DataOutputStream out, ReferenceDistribution r)
+      throws java.io.IOException {
+    out.writeInt(r.quantiles().length);
+    for (double v : r.quantiles()) out.writeDouble(v);
+    out.writeInt(r.lowerTail().logLikelihoods().length);
+    for (double v : r.lowerTail().logLikelihoods()) out.writeDouble(v);
+    for (double v : r.lowerTail().rates()) out.writeDouble(v);
   }
 
   @Test
@@ -103,7 +221,7 @@ class EnsembleModelTest {
     EnsembleModel ensemble = (EnsembleModel) decoded.model();
     assertThat(ensemble.model()).isInstanceOf(BernoulliMixture.class);
     assertThat(ensemble.modelReference()).isEqualTo(TEN);
-    assertThat(ensemble.independentBitsReference()).isEqualTo(TAILED);
+    assertThat(ensemble.companions().get(0).reference()).isEqualTo(TAILED);
     assertThat(ModelCodec.encode(decoded)).isEqualTo(ModelCodec.encode(published()));
     SplittableRandom random = new SplittableRandom(4);
     for (int i = 0; i < 20; i++) {
@@ -117,7 +235,7 @@ class EnsembleModelTest {
     for (DensityModel model : new DensityModel[] {
         BinaryLatentFixtures.random(3, 8, 12, 2.0, 12, 7),
         VaeFixtures.random(2, 6, 12, 1.0, 8, 7)}) {
-      EnsembleModel ensemble = new EnsembleModel(model, INDEPENDENT_BITS, TEN, TAILED);
+      EnsembleModel ensemble = of(model, INDEPENDENT_BITS);
       PublishedModel published = new PublishedModel(2, 0L, 100, -9.0,
           new Calibration(-3.0, 0.01, 400, new double[] {-4, -3, -2}), ensemble);
 
@@ -151,8 +269,8 @@ class EnsembleModelTest {
         .hasMessage("an ensemble's model must have kind code 1, 2 or 3, got 4");
 
     // The model's reference count sits after its kind code, the mixture (K=3, L=12) and the
-    // independent bits (K=1, L=12).
-    int referenceAt = payload + 1 + 8 + (3 + 3 * 12) * 8 + 8 + (1 + 12) * 8;
+    // statistic's code.
+    int referenceAt = payload + 1 + 8 + (3 + 3 * 12) * 8 + 1;
     byte[] huge = encoded.clone();
     ByteBuffer.wrap(huge).putInt(referenceAt, ReferenceDistribution.MAX_QUANTILES + 1);
     assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(huge)))
@@ -167,5 +285,77 @@ class EnsembleModelTest {
       byte[] cut = java.util.Arrays.copyOf(encoded, length);
       assertThatThrownBy(() -> ModelCodec.decode(cut)).isInstanceOf(ModelFormatException.class);
     }
+  }
+
+  @Test
+  void shouldRefuseATreeRecordAloneAForeignCompanionAndATreeWithACycle() {
+    byte[] encoded = ModelCodec.encode(published(withTree()));
+    byte[] alone = encoded.clone();
+    alone[KIND_CODE_AT] = 6;
+    assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(alone)))
+        .isInstanceOf(ModelFormatException.class)
+        .hasMessage("unknown model kind code 6");
+
+    // After the model (kind code, K=3 L=12 mixture), its statistic's code and reference (10
+    // values, no tail): the companion count, then the first companion's kind code.
+    int companionsAt = ForgedRecords.payloadAt(encoded) + 1 + 8 + (3 + 3 * 12) * 8 + 1
+        + 4 + 10 * 8 + 4;
+    assertThat(encoded[companionsAt]).isEqualTo((byte) 2);
+    byte[] foreign = encoded.clone();
+    foreign[companionsAt + 1] = 2;
+    assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(foreign)))
+        .isInstanceOf(ModelFormatException.class)
+        .hasMessage("an ensemble's companion must have kind code 1 or 6, got 2");
+
+    // The tree follows the independent bits (K=1, L=12) and their reference (5 values, 3 tail
+    // nodes): its kind code, L, then the order; its parents after that. Bit 1's parent becomes 2.
+    int treeAt = companionsAt + 1 + 1 + 8 + 13 * 8 + 4 + 5 * 8 + 4 + 3 * 16;
+    assertThat(encoded[treeAt]).isEqualTo((byte) 6);
+    int parentsAt = treeAt + 1 + 4 + 12 * 4;
+    byte[] cycle = encoded.clone();
+    ByteBuffer.wrap(cycle).putInt(parentsAt + 4, 2);
+    assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(cycle)))
+        .isInstanceOf(ModelFormatException.class)
+        .hasMessage("model parameters are invalid: bit 1 must have a parent placed before it in "
+            + "the order, got 2");
+
+    for (int length = 0; length < encoded.length; length += 7) {
+      byte[] cut = java.util.Arrays.copyOf(encoded, length);
+      assertThatThrownBy(() -> ModelCodec.decode(cut)).isInstanceOf(ModelFormatException.class);
+    }
+  }
+
+  @Test
+  void shouldTakeTheModelsPValueOfItsComplexityCorrectedLogLikelihoodAndKeepItInTheRecord()
+      throws Exception {
+    EnsembleModel corrected = new EnsembleModel(new EnsembleModel.Member(MODEL, TEN),
+        COMPLEXITY_CORRECTED, List.of(new EnsembleModel.Member(INDEPENDENT_BITS, TAILED)));
+    GenericCodeLength code = new GenericCodeLength(12);
+    SplittableRandom random = new SplittableRandom(9);
+    for (int i = 0; i < 30; i++) {
+      BitVector x = MODEL.sample(random);
+      double logLikelihood = MODEL.logLikelihood(x);
+      assertThat(corrected.modelStatistic(x, logLikelihood))
+          .isEqualTo(logLikelihood + code.nats(x));
+      assertThat(corrected.score(x).score()).isEqualTo(
+          TEN.logPValue(logLikelihood + code.nats(x))
+              + TAILED.logPValue(INDEPENDENT_BITS.logLikelihood(x)));
+      assertThat(corrected.score(x).logLikelihood()).isEqualTo(logLikelihood);
+    }
+
+    EnsembleModel decoded = (EnsembleModel)
+        ModelCodec.decode(ModelCodec.encode(published(corrected)), 12).model();
+    assertThat(decoded.statistic()).isEqualTo(COMPLEXITY_CORRECTED);
+    BitVector x = MODEL.sample(random);
+    assertThat(decoded.score(x)).isEqualTo(corrected.score(x));
+
+    byte[] encoded = ModelCodec.encode(published(corrected));
+    int statisticAt = ForgedRecords.payloadAt(encoded) + 1 + 8 + (3 + 3 * 12) * 8;
+    assertThat(encoded[statisticAt]).isEqualTo((byte) COMPLEXITY_CORRECTED.code());
+    byte[] unknown = encoded.clone();
+    unknown[statisticAt] = 7;
+    assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(unknown)))
+        .isInstanceOf(ModelFormatException.class)
+        .hasMessage("model parameters are invalid: unknown model statistic code 7");
   }
 }

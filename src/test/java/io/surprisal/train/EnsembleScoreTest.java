@@ -59,7 +59,8 @@ class EnsembleScoreTest {
 
     assertThat(published.model()).isInstanceOf(EnsembleModel.class);
     EnsembleModel ensemble = (EnsembleModel) published.model();
-    assertThat(ensemble.independentBits().components()).isEqualTo(1);
+    assertThat(ensemble.companions()).extracting(c -> c.model().kind())
+        .containsExactly("mixture", "dependency-tree");
     int alerts = 0;
     int fresh = 20_000;
     for (int i = 0; i < fresh; i++) {

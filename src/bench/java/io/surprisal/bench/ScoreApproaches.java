@@ -1,0 +1,177 @@
+package io.surprisal.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.surprisal.dataset.Dataset;
+import io.surprisal.dataset.DatasetReader;
+import io.surprisal.dataset.IdxImages;
+import io.surprisal.event.BitVector;
+import io.surprisal.event.MessageJson;
+import io.surprisal.evaluation.DetectionMetrics;
+import io.surprisal.model.DensityModel;
+import io.surprisal.model.EnsembleModel;
+import io.surprisal.model.ReferenceDistribution;
+import io.surprisal.train.AcceptanceGate;
+import io.surprisal.train.BernoulliMixtureTrainer;
+import io.surprisal.train.Calibrator;
+import io.surprisal.train.DetectionScore;
+import io.surprisal.train.TrainingPipeline;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The detection scores of issue 13 side by side, from one fit: the stream's training round with
+ * the default ensemble, on the mixture at its defaults, then every test row scored each way. What
+ * each approach is and what it needs is in docs/models.md; this prints the ROC-AUC of each:
+ *
+ * <ul>
+ *   <li>{@code likelihood}: log p(x);
+ *   <li>{@code ratio}: log p(x) − log p_bits(x), a likelihood ratio against the independent-bits
+ *       background (Ren et al., NeurIPS 2019);
+ *   <li>{@code complexityCorrected}: log p(x) plus x's generic code length (Serrà et al., ICLR
+ *       2020);
+ *   <li>{@code independentBits}: the K = 1 model alone (capacity for small training sets);
+ *   <li>{@code tree}: the dependency tree alone;
+ *   <li>{@code modelAndBits}: Fisher's combination of log p(x) and independent bits (the default
+ *       before the tree and the correction);
+ *   <li>{@code modelBitsTree}: the same with the tree;
+ *   <li>{@code ensemble}: the default, the complexity-corrected model with both companions.
+ * </ul>
+ *
+ * Fisher combinations use the same fenced holdout references as the stream. Built only with
+ * {@code -Pbenchmarks}.
+ */
+@Command(name = "score-approaches", mixinStandardHelpOptions = true,
+    description = "ROC-AUC of every detection-score approach from one mixture fit.")
+public final class ScoreApproaches implements Callable<Integer> {
+  private static final double HOLDOUT_FRACTION = 0.2;
+
+  @Option(names = "--train", description = "Labelled CSV/JSONL, split with --split-fraction.")
+  Path trainFile;
+
+  @Option(names = "--split-fraction", defaultValue = "0.7")
+  double splitFraction;
+
+  @Option(names = "--label-column", defaultValue = "anomaly")
+  String labelColumn;
+
+  @Option(names = "--images-dir", description = "IDX image files: run the one-class protocol.")
+  Path imagesDir;
+
+  @Option(names = "--classes", split = ",", defaultValue = "0,1,2,3,4,5,6,7,8,9")
+  List<Integer> classes;
+
+  @Option(names = "--seed", defaultValue = "42")
+  long seed;
+
+  @Option(names = "--alert-rate", defaultValue = "0.01")
+  double alertRate;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ScoreApproaches()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ObjectNode result = JsonNodeFactory.instance.objectNode();
+    if (imagesDir != null) {
+      IdxImages.Labelled train = IdxImages.read(imagesDir.resolve("train-images-idx3-ubyte.gz"),
+          imagesDir.resolve("train-labels-idx1-ubyte.gz"), 128);
+      IdxImages.Labelled test = IdxImages.read(imagesDir.resolve("t10k-images-idx3-ubyte.gz"),
+          imagesDir.resolve("t10k-labels-idx1-ubyte.gz"), 128);
+      ArrayNode perClass = result.putArray("classes");
+      Map<String, Double> sums = new LinkedHashMap<>();
+      for (int c : classes) {
+        List<BitVector> normal = new ArrayList<>();
+        for (int i = 0; i < train.classes().length; i++) {
+          if (train.classes()[i] == c) normal.add(train.images().get(i));
+        }
+        boolean[] anomalous = new boolean[test.classes().length];
+        for (int i = 0; i < anomalous.length; i++) anomalous[i] = test.classes()[i] != c;
+        Map<String, Double> aucs = approaches(normal, test.images(), anomalous);
+        System.err.printf(Locale.ROOT, "class %d: %s%n", c, aucs);
+        ObjectNode row = perClass.addObject().put("class", c);
+        aucs.forEach((name, auc) -> {
+          row.put(name, auc);
+          sums.merge(name, auc, Double::sum);
+        });
+      }
+      ObjectNode mean = result.putObject("mean");
+      sums.forEach((name, sum) -> mean.put(name, sum / classes.size()));
+    } else {
+      Dataset.Split split =
+          DatasetReader.read(trainFile, labelColumn, null).split(splitFraction, seed);
+      boolean[] anomalous = new boolean[split.test().size()];
+      for (int i = 0; i < anomalous.length; i++) {
+        anomalous[i] = split.test().rows().get(i).anomalous();
+      }
+      ObjectNode mean = result.putObject("mean");
+      approaches(split.train().vectors(), split.test().vectors(), anomalous).forEach(mean::put);
+      result.put("data", trainFile.getFileName().toString());
+    }
+    System.out.println(new String(MessageJson.write(result), StandardCharsets.UTF_8));
+    return 0;
+  }
+
+  private Map<String, Double> approaches(
+      List<BitVector> window, List<BitVector> test, boolean[] anomalous) {
+    Calibrator calibrator = new Calibrator(alertRate, Calibrator.DEFAULT_MAX_CONTAMINATION);
+    TrainingPipeline pipeline = new TrainingPipeline(
+        new BernoulliMixtureTrainer(BernoulliMixtureTrainer.Settings.defaults().withSeed(seed)),
+        calibrator, new AcceptanceGate(0), HOLDOUT_FRACTION, seed, Clock.systemUTC(),
+        DetectionScore.ENSEMBLE);
+    EnsembleModel ensemble = (EnsembleModel) pipeline.run(window, null, 1).published().model();
+    DensityModel model = ensemble.model();
+    DensityModel bits = ensemble.companions().get(0).model();
+    EnsembleModel.Member tree = ensemble.companions().size() > 1
+        ? ensemble.companions().get(1) : null;
+    // The pipeline's holdout is the window's newest fraction: the raw log p(x) reference the
+    // uncorrected combinations need, fenced like every other.
+    int holdoutSize = (int) Math.round(window.size() * HOLDOUT_FRACTION);
+    List<BitVector> holdout = window.subList(window.size() - holdoutSize, window.size());
+    ReferenceDistribution raw = calibrator.reference(values(holdout, model::logLikelihood));
+    ReferenceDistribution bitsReference = ensemble.companions().get(0).reference();
+
+    Map<String, ToDoubleFunction<BitVector>> scores = new LinkedHashMap<>();
+    scores.put("likelihood", model::logLikelihood);
+    scores.put("ratio", x -> model.logLikelihood(x) - bits.logLikelihood(x));
+    scores.put("complexityCorrected", x -> ensemble.modelStatistic(x, model.logLikelihood(x)));
+    scores.put("independentBits", bits::logLikelihood);
+    if (tree != null) scores.put("tree", tree.model()::logLikelihood);
+    scores.put("modelAndBits", x -> raw.logPValue(model.logLikelihood(x))
+        + bitsReference.logPValue(bits.logLikelihood(x)));
+    if (tree != null) {
+      scores.put("modelBitsTree", x -> raw.logPValue(model.logLikelihood(x))
+          + bitsReference.logPValue(bits.logLikelihood(x))
+          + tree.reference().logPValue(tree.model().logLikelihood(x)));
+    }
+    scores.put("ensemble", x -> ensemble.score(x).score());
+
+    Map<String, Double> aucs = new LinkedHashMap<>();
+    scores.forEach((name, score) -> {
+      // Lower is more surprising for every score: negated, higher ranks as anomalous.
+      double[] negated = values(test, score);
+      for (int i = 0; i < negated.length; i++) negated[i] = -negated[i];
+      aucs.put(name, DetectionMetrics.rocAuc(negated, anomalous));
+    });
+    return aucs;
+  }
+
+  private static double[] values(List<BitVector> rows, ToDoubleFunction<BitVector> score) {
+    double[] values = new double[rows.size()];
+    for (int i = 0; i < values.length; i++) values[i] = score.applyAsDouble(rows.get(i));
+    return values;
+  }
+}
