@@ -4,20 +4,16 @@ import com.amazon.randomcutforest.RandomCutForest;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.surprisal.dataset.Dataset;
-import io.surprisal.dataset.DatasetReader;
-import io.surprisal.dataset.IdxImages;
 import io.surprisal.event.BitVector;
 import io.surprisal.event.MessageJson;
 import io.surprisal.evaluation.DetectionMetrics;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,23 +28,8 @@ import picocli.CommandLine.Option;
 @Command(name = "rcf-baseline", mixinStandardHelpOptions = true,
     description = "Random Cut Forest on a labelled file (seeded split) or on Fashion-MNIST one-class.")
 public final class RcfBaseline implements Callable<Integer> {
-  @Option(names = "--train", description = "Labelled CSV/JSONL, split with --split-fraction.")
-  Path trainFile;
-
-  @Option(names = "--split-fraction", defaultValue = "0.7")
-  double splitFraction;
-
-  @Option(names = "--label-column", defaultValue = "anomaly")
-  String labelColumn;
-
-  @Option(names = "--images-dir", description = "IDX image files: run the one-class protocol.")
-  Path imagesDir;
-
-  @Option(names = "--classes", split = ",", defaultValue = "0,1,2,3,4,5,6,7,8,9")
-  List<Integer> classes;
-
-  @Option(names = "--seed", defaultValue = "42")
-  long seed;
+  @Mixin
+  BenchData data;
 
   @Option(names = "--trees", defaultValue = "50")
   int trees;
@@ -63,38 +44,32 @@ public final class RcfBaseline implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ObjectNode result;
-    if (imagesDir != null) {
+    if (data.oneClass()) {
       result = oneClass();
     } else {
-      Dataset.Split split = DatasetReader.read(trainFile, labelColumn, null).split(splitFraction, seed);
-      result = run(split.train().vectors(), split.test().vectors(), labels(split.test()));
-      result.put("data", trainFile.getFileName().toString());
+      BenchData.Task task = data.split();
+      result = run(task.train(), task.test(), task.anomalous());
+      result.put("data", data.dataName());
     }
     System.out.println(new String(MessageJson.write(result), StandardCharsets.UTF_8));
     return 0;
   }
 
   private ObjectNode oneClass() throws Exception {
-    IdxImages.Labelled train = IdxImages.read(imagesDir.resolve("train-images-idx3-ubyte.gz"),
-        imagesDir.resolve("train-labels-idx1-ubyte.gz"), 128);
-    IdxImages.Labelled test = IdxImages.read(imagesDir.resolve("t10k-images-idx3-ubyte.gz"),
-        imagesDir.resolve("t10k-labels-idx1-ubyte.gz"), 128);
     ArrayNode perClass = JsonNodeFactory.instance.arrayNode();
     double sum = 0;
-    for (int c : classes) {
-      List<BitVector> normal = new ArrayList<>();
-      for (int i = 0; i < train.classes().length; i++) {
-        if (train.classes()[i] == c) normal.add(train.images().get(i));
-      }
-      boolean[] anomalous = new boolean[test.classes().length];
-      for (int i = 0; i < anomalous.length; i++) anomalous[i] = test.classes()[i] != c;
-      ObjectNode report = run(normal, test.images(), anomalous).put("class", c);
-      System.err.printf(Locale.ROOT, "class %d: ROC-AUC %.4f%n", c, report.get("rocAuc").asDouble());
+    List<BenchData.ClassTask> tasks = data.classTasks();
+    for (BenchData.ClassTask classTask : tasks) {
+      BenchData.Task task = classTask.task();
+      ObjectNode report =
+          run(task.train(), task.test(), task.anomalous()).put("class", classTask.label());
+      System.err.printf(Locale.ROOT, "class %d: ROC-AUC %.4f%n", classTask.label(),
+          report.get("rocAuc").asDouble());
       sum += report.get("rocAuc").asDouble();
       perClass.add(report);
     }
     ObjectNode summary = JsonNodeFactory.instance.objectNode();
-    summary.put("model", "rcf").put("meanRocAuc", sum / classes.size());
+    summary.put("model", "rcf").put("meanRocAuc", sum / tasks.size());
     summary.set("classes", perClass);
     return summary;
   }
@@ -102,7 +77,7 @@ public final class RcfBaseline implements Callable<Integer> {
   private ObjectNode run(List<BitVector> train, List<BitVector> test, boolean[] anomalous) {
     int dimension = train.get(0).dimension();
     RandomCutForest forest = RandomCutForest.builder().dimensions(dimension).numberOfTrees(trees)
-        .sampleSize(sampleSize).randomSeed(seed).parallelExecutionEnabled(false).build();
+        .sampleSize(sampleSize).randomSeed(data.seed).parallelExecutionEnabled(false).build();
     long started = System.nanoTime();
     for (BitVector x : train) forest.update(dense(x));
     double fitSeconds = (System.nanoTime() - started) / 1e9;
@@ -135,12 +110,6 @@ public final class RcfBaseline implements Callable<Integer> {
     report.put("trees", trees);
     report.put("sampleSize", sampleSize);
     return report;
-  }
-
-  private static boolean[] labels(Dataset test) {
-    boolean[] anomalous = new boolean[test.size()];
-    for (int i = 0; i < anomalous.length; i++) anomalous[i] = test.rows().get(i).anomalous();
-    return anomalous;
   }
 
   private static float[] dense(BitVector x) {

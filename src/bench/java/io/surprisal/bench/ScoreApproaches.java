@@ -3,9 +3,6 @@ package io.surprisal.bench;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.surprisal.dataset.Dataset;
-import io.surprisal.dataset.DatasetReader;
-import io.surprisal.dataset.IdxImages;
 import io.surprisal.event.BitVector;
 import io.surprisal.event.MessageJson;
 import io.surprisal.evaluation.DetectionMetrics;
@@ -19,7 +16,6 @@ import io.surprisal.train.Calibrator;
 import io.surprisal.train.DetectionScore;
 import io.surprisal.train.TrainingPipeline;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +26,7 @@ import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,12 +45,14 @@ import picocli.CommandLine.Option;
  *   <li>{@code modelAndBits}: Fisher's combination of log p(x) and independent bits (the default
  *       before the tree and the correction);
  *   <li>{@code modelBitsTree}: the same with the tree;
- *   <li>{@code ensemble}: the default, the complexity-corrected model with both companions.
+ *   <li>{@code ensemble}: the default, the complexity-corrected model with both companions;
+ *   <li>{@code harmonicMean}: the same members' p-values combined by their harmonic mean.
  * </ul>
  *
  * Fisher combinations use the same fenced holdout references as the stream. Beside the ROC-AUCs:
  * the default's realized alert rate on the normal test rows at q = 0.01 and 0.001, each threshold
- * calibrated on the holdout as the stream calibrates it. Built only with {@code -Pbenchmarks}.
+ * calibrated on the holdout as the stream calibrates it, and what a score costs each way. Built
+ * only with {@code -Pbenchmarks}.
  */
 @Command(name = "score-approaches", mixinStandardHelpOptions = true,
     description = "ROC-AUC of every detection-score approach from one mixture fit.")
@@ -61,24 +60,10 @@ public final class ScoreApproaches implements Callable<Integer> {
   private static final double HOLDOUT_FRACTION = 0.2;
   /** The target rates whose realized rate the default's calibration is checked at. */
   private static final double[] RATES = {0.01, 0.001};
+  private static final int TIMED_PASSES = 5;
 
-  @Option(names = "--train", description = "Labelled CSV/JSONL, split with --split-fraction.")
-  Path trainFile;
-
-  @Option(names = "--split-fraction", defaultValue = "0.7")
-  double splitFraction;
-
-  @Option(names = "--label-column", defaultValue = "anomaly")
-  String labelColumn;
-
-  @Option(names = "--images-dir", description = "IDX image files: run the one-class protocol.")
-  Path imagesDir;
-
-  @Option(names = "--classes", split = ",", defaultValue = "0,1,2,3,4,5,6,7,8,9")
-  List<Integer> classes;
-
-  @Option(names = "--seed", defaultValue = "42")
-  long seed;
+  @Mixin
+  BenchData data;
 
   @Option(names = "--alert-rate", defaultValue = "0.01")
   double alertRate;
@@ -90,51 +75,38 @@ public final class ScoreApproaches implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ObjectNode result = JsonNodeFactory.instance.objectNode();
-    if (imagesDir != null) {
-      IdxImages.Labelled train = IdxImages.read(imagesDir.resolve("train-images-idx3-ubyte.gz"),
-          imagesDir.resolve("train-labels-idx1-ubyte.gz"), 128);
-      IdxImages.Labelled test = IdxImages.read(imagesDir.resolve("t10k-images-idx3-ubyte.gz"),
-          imagesDir.resolve("t10k-labels-idx1-ubyte.gz"), 128);
+    if (data.oneClass()) {
       ArrayNode perClass = result.putArray("classes");
       Map<String, Double> sums = new LinkedHashMap<>();
-      for (int c : classes) {
-        List<BitVector> normal = new ArrayList<>();
-        for (int i = 0; i < train.classes().length; i++) {
-          if (train.classes()[i] == c) normal.add(train.images().get(i));
-        }
-        boolean[] anomalous = new boolean[test.classes().length];
-        for (int i = 0; i < anomalous.length; i++) anomalous[i] = test.classes()[i] != c;
-        Map<String, Double> aucs = approaches(normal, test.images(), anomalous);
-        System.err.printf(Locale.ROOT, "class %d: %s%n", c, aucs);
-        ObjectNode row = perClass.addObject().put("class", c);
+      List<BenchData.ClassTask> tasks = data.classTasks();
+      for (BenchData.ClassTask classTask : tasks) {
+        Map<String, Double> aucs = approaches(classTask.task());
+        System.err.printf(Locale.ROOT, "class %d: %s%n", classTask.label(), aucs);
+        ObjectNode row = perClass.addObject().put("class", classTask.label());
         aucs.forEach((name, auc) -> {
           row.put(name, auc);
           sums.merge(name, auc, Double::sum);
         });
       }
       ObjectNode mean = result.putObject("mean");
-      sums.forEach((name, sum) -> mean.put(name, sum / classes.size()));
+      sums.forEach((name, sum) -> mean.put(name, sum / tasks.size()));
     } else {
-      Dataset.Split split =
-          DatasetReader.read(trainFile, labelColumn, null).split(splitFraction, seed);
-      boolean[] anomalous = new boolean[split.test().size()];
-      for (int i = 0; i < anomalous.length; i++) {
-        anomalous[i] = split.test().rows().get(i).anomalous();
-      }
       ObjectNode mean = result.putObject("mean");
-      approaches(split.train().vectors(), split.test().vectors(), anomalous).forEach(mean::put);
-      result.put("data", trainFile.getFileName().toString());
+      approaches(data.split()).forEach(mean::put);
+      result.put("data", data.dataName());
     }
     System.out.println(new String(MessageJson.write(result), StandardCharsets.UTF_8));
     return 0;
   }
 
-  private Map<String, Double> approaches(
-      List<BitVector> window, List<BitVector> test, boolean[] anomalous) {
+  private Map<String, Double> approaches(BenchData.Task task) {
+    List<BitVector> window = task.train();
+    List<BitVector> test = task.test();
+    boolean[] anomalous = task.anomalous();
     Calibrator calibrator = new Calibrator(alertRate, Calibrator.DEFAULT_MAX_CONTAMINATION);
     TrainingPipeline pipeline = new TrainingPipeline(
-        new BernoulliMixtureTrainer(BernoulliMixtureTrainer.Settings.defaults().withSeed(seed)),
-        calibrator, new AcceptanceGate(0), HOLDOUT_FRACTION, seed, Clock.systemUTC(),
+        new BernoulliMixtureTrainer(BernoulliMixtureTrainer.Settings.defaults().withSeed(data.seed)),
+        calibrator, new AcceptanceGate(0), HOLDOUT_FRACTION, data.seed, Clock.systemUTC(),
         DetectionScore.ENSEMBLE);
     EnsembleModel ensemble = (EnsembleModel) pipeline.run(window, null, 1).published().model();
     DensityModel model = ensemble.model();
@@ -162,9 +134,11 @@ public final class ScoreApproaches implements Callable<Integer> {
           + tree.reference().logPValue(tree.model().logLikelihood(x)));
     }
     scores.put("ensemble", x -> ensemble.score(x).score());
+    scores.put("harmonicMean", x -> harmonicMean(ensemble, x));
 
     Map<String, Double> aucs = new LinkedHashMap<>();
     realizedAlertRates(ensemble, holdout, test, anomalous).forEach(aucs::put);
+    scoringMicros(ensemble, test).forEach(aucs::put);
     scores.forEach((name, score) -> {
       // Lower is more surprising for every score: negated, higher ranks as anomalous.
       double[] negated = values(test, score);
@@ -207,6 +181,55 @@ public final class ScoreApproaches implements Callable<Integer> {
       rates.put("alertRate@" + q, (double) alerts / normal);
     }
     return rates;
+  }
+
+  /**
+   * µs per event of the model's own score (log p(x) and its latent readout, all that
+   * surprisal.score=likelihood computes) and of the ensemble's, in alternating passes over the
+   * test rows after a warm-up pass of each; medians of {@link #TIMED_PASSES}.
+   */
+  private static Map<String, Double> scoringMicros(EnsembleModel ensemble, List<BitVector> rows) {
+    DensityModel model = ensemble.model();
+    double sink = 0;
+    for (BitVector x : rows) sink += model.score(x).logLikelihood() + ensemble.score(x).score();
+    double[] modelMicros = new double[TIMED_PASSES];
+    double[] ensembleMicros = new double[TIMED_PASSES];
+    for (int pass = 0; pass < TIMED_PASSES; pass++) {
+      long started = System.nanoTime();
+      for (BitVector x : rows) sink += model.score(x).logLikelihood();
+      modelMicros[pass] = (System.nanoTime() - started) / 1e3 / rows.size();
+      started = System.nanoTime();
+      for (BitVector x : rows) sink += ensemble.score(x).score();
+      ensembleMicros[pass] = (System.nanoTime() - started) / 1e3 / rows.size();
+    }
+    // Read the sums so the JIT cannot drop the work being timed.
+    if (Double.isNaN(sink)) System.err.println("sink " + sink);
+    java.util.Arrays.sort(modelMicros);
+    java.util.Arrays.sort(ensembleMicros);
+    Map<String, Double> micros = new LinkedHashMap<>();
+    micros.put("likelihoodMicrosPerEvent", modelMicros[TIMED_PASSES / 2]);
+    micros.put("ensembleMicrosPerEvent", ensembleMicros[TIMED_PASSES / 2]);
+    return micros;
+  }
+
+  /**
+   * log of the harmonic mean of the default's member p-values, m / Σ 1/p_i (Wilson, PNAS 2019):
+   * the combination that one small p-value is enough for, whatever the dependence between
+   * members, measured here beside Fisher's.
+   */
+  private static double harmonicMean(EnsembleModel ensemble, BitVector x) {
+    List<Double> logPValues = new ArrayList<>();
+    double logLikelihood = ensemble.logLikelihood(x);
+    logPValues.add(
+        ensemble.modelReference().logPValue(ensemble.modelStatistic(x, logLikelihood)));
+    for (EnsembleModel.Member companion : ensemble.companions()) {
+      logPValues.add(companion.reference().logPValue(companion.model().logLikelihood(x)));
+    }
+    double largest = Double.NEGATIVE_INFINITY;
+    for (double logP : logPValues) largest = Math.max(largest, -logP);
+    double sum = 0;
+    for (double logP : logPValues) sum += Math.exp(-logP - largest);
+    return Math.log(logPValues.size()) - largest - Math.log(sum);
   }
 
   private static double[] values(List<BitVector> rows, ToDoubleFunction<BitVector> score) {

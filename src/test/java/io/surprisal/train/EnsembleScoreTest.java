@@ -124,6 +124,51 @@ class EnsembleScoreTest {
     assertThat(ensembleAuc).isGreaterThan(0.95);
   }
 
+  @Test
+  void shouldRankAnomaliesSimplerThanNormalTrafficFirstWhereLogLikelihoodRanksThemLast() {
+    // Normal: every bit on with probability 0.2, no structure. Anomalous: none or one bit on.
+    // Under any fit of the normal traffic the nearly empty vector is the most probable one there
+    // is (64·log 0.8 = −14.3 nats against about −32 for a normal event): raw likelihood calls it
+    // the most normal event. Corrected for how simple it is (a few nats of generic code against
+    // about 32), it is the least.
+    SplittableRandom random = new SplittableRandom(3);
+    int bits = 64;
+    List<BitVector> window = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) window.add(noise(random, bits, 0.2));
+    PublishedModel likelihood = pipeline(DetectionScore.LIKELIHOOD).run(window, null, 1).published();
+    PublishedModel ensemble = pipeline(DetectionScore.ENSEMBLE).run(window, null, 1).published();
+
+    List<BitVector> test = new ArrayList<>();
+    boolean[] anomalous = new boolean[2_000];
+    int alerted = 0;
+    int anomalies = 0;
+    for (int i = 0; i < anomalous.length; i++) {
+      anomalous[i] = i % 50 == 0;
+      BitVector x = anomalous[i] ? noise(random, bits, 0.01) : noise(random, bits, 0.2);
+      test.add(x);
+      if (anomalous[i]) {
+        anomalies++;
+        if (ensemble.calibration().isAlert(ensemble.model().score(x).score())) alerted++;
+      }
+    }
+
+    // Measured: 0.000 by likelihood, 0.988 by the ensemble.
+    assertThat(auc(likelihood, test, anomalous)).isLessThan(0.05);
+    assertThat(auc(ensemble, test, anomalous)).isGreaterThan(0.98);
+    // Ranked first, yet none alerts at q = 0.01 (0 of 40): on structureless traffic the two
+    // companions rank alike, so sums of three log p-values whose two parts move together put the
+    // calibrated threshold at about 2·log q, below what the corrected model's p-value alone
+    // reaches (docs/models.md, the ensemble's known weakness; a harmonic mean of the p-values
+    // alerted on all 40, but its threshold sits on the steps of the members' lowest ranks).
+    assertThat(alerted).isLessThan(anomalies);
+  }
+
+  private static BitVector noise(SplittableRandom random, int bits, double density) {
+    int[] dense = new int[bits];
+    for (int d = 0; d < bits; d++) dense[d] = random.nextDouble() < density ? 1 : 0;
+    return BitVector.ofDense(dense);
+  }
+
   private static double auc(PublishedModel published, List<BitVector> rows, boolean[] anomalous) {
     double[] surprise = new double[rows.size()];
     for (int i = 0; i < surprise.length; i++) {
