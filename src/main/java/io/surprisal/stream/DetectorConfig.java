@@ -63,6 +63,7 @@ public record DetectorConfig(
     ModelSignature modelSignature,
     MetricsEndpoint metricsEndpoint,
     RegimeDetection regime,
+    OutputLimits outputLimits,
     Properties kafka) {
 
   /**

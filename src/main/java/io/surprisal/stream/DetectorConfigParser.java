@@ -152,7 +152,9 @@ public final class DetectorConfigParser {
     // see OutputFailureHandler) unless the properties name another handler.
     kafka.putIfAbsent(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
         OutputFailureHandler.class.getName());
-    OutputLimits.from(kafka); // fails here, at start, when max.request.size leaves no room
+    // Fails here, at start, when max.request.size leaves no room; read as the producer will read
+    // it, its ${...} references resolved.
+    OutputLimits outputLimits = OutputLimits.from(s::resolvedOriginal);
     double alertRate = s.getDouble("surprisal.alert.rate");
     double holdoutFraction = s.getDouble("surprisal.holdout.fraction");
     DetectorConfig.RegimeDetection regime = regime(s, windowSize, sampleRate);
@@ -193,6 +195,7 @@ public final class DetectorConfigParser {
         new DetectorConfig.MetricsEndpoint(
             s.getString("surprisal.metrics.bind"), s.getInt("surprisal.metrics.port")),
         regime,
+        outputLimits,
         kafka);
   }
 

@@ -70,7 +70,7 @@ public final class DetectorTopology {
     Topology topology = builder.build();
 
     ByteArraySerializer bytes = new ByteArraySerializer();
-    OutputLimits limits = OutputLimits.from(config.kafka());
+    OutputLimits limits = config.outputLimits();
     ScoringProcessor.Outputs outputs = new ScoringProcessor.Outputs(
         "alerts-sink", config.scoresEnabled() ? "scores-sink" : null, "samples-sink");
     topology

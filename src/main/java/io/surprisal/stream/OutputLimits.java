@@ -1,7 +1,7 @@
 package io.surprisal.stream;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Properties;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -53,14 +53,16 @@ record OutputLimits(int maxRecordBytes) {
 
   /**
    * From the Streams properties: the producer's max.request.size ("producer." prefixed or not, as
-   * Kafka Streams reads it), less the framing.
+   * Kafka Streams reads it), less the framing. Each setting is read through {@code lookup}: the
+   * parser passes one that resolves config-provider references, as the producer itself will.
    *
+   * @param lookup a setting's value, or null when unset
    * @throws InvalidConfigException when it leaves less than {@link #MIN_RECORD_BYTES}
    */
-  static OutputLimits from(Properties kafka) {
+  static OutputLimits from(Function<String, String> lookup) {
     String key = ProducerConfig.MAX_REQUEST_SIZE_CONFIG;
-    String setting = kafka.containsKey("producer." + key) ? "producer." + key : key;
-    Object value = kafka.get(setting);
+    String setting = lookup.apply("producer." + key) != null ? "producer." + key : key;
+    Object value = lookup.apply(setting);
     long maxRequestSize;
     try {
       maxRequestSize = value == null ? DEFAULT_MAX_REQUEST_SIZE : Long.parseLong(value.toString().trim());

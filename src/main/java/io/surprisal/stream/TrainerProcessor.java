@@ -131,7 +131,7 @@ final class TrainerProcessor implements Processor<byte[], byte[], String, byte[]
     this.timeout = config.trainingTimeout();
     this.signature = config.modelSignature();
     this.pipeline = pipeline;
-    this.limits = OutputLimits.from(config.kafka());
+    this.limits = config.outputLimits();
     this.registry = registry;
   }
 

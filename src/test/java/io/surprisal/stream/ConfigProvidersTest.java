@@ -41,6 +41,22 @@ class ConfigProvidersTest {
   }
 
   @Test
+  void shouldSizeTheOutputsByAMaxRequestSizeThatAConfigProviderResolves() throws Exception {
+    Path limits = directory.resolve("producer.properties");
+    Files.writeString(limits, "max-request-size=2000000\n");
+
+    DetectorConfig config = DetectorConfigParser.parse(properties(BOOTSTRAP,
+        "surprisal.feature.dimension=16", "config.providers=file",
+        "config.providers.file.class=" + FileConfigProvider.class.getName(),
+        "producer.max.request.size=${file:" + limits + ":max-request-size}"));
+
+    assertThat(config.outputLimits().maxRecordBytes())
+        .isEqualTo(2_000_000 - OutputLimits.FRAMING_BYTES);
+    // Kafka's producer resolves the same reference itself.
+    assertThat(config.kafka().getProperty("producer.max.request.size")).startsWith("${file:");
+  }
+
+  @Test
   void shouldRefuseASigningKeyWhoseReferenceDidNotResolveRatherThanSignWithItsText()
       throws Exception {
     Path secrets = directory.resolve("detector-secrets.properties");

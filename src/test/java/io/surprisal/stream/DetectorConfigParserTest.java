@@ -124,7 +124,7 @@ class DetectorConfigParserTest {
         .isInstanceOf(InvalidConfigException.class)
         .hasMessage("producer.max.request.size must be in 131584..2147483647 bytes: the"
             + " detector's scores and alerts need that room, got 2048");
-    assertThat(OutputLimits.from(parse(BOOTSTRAP, DIMENSION, "max.request.size=2000000").kafka())
+    assertThat(parse(BOOTSTRAP, DIMENSION, "max.request.size=2000000").outputLimits()
         .maxRecordBytes()).isEqualTo(2_000_000 - OutputLimits.FRAMING_BYTES);
   }
 

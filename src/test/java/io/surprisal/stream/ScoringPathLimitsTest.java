@@ -162,7 +162,7 @@ class ScoringPathLimitsTest {
   @Test
   void shouldReplaceAttributesThatWouldNotFitInTheAlertRecordByTheirSizeAndHash()
       throws IOException {
-    String big = "x".repeat(OutputLimits.from(config.kafka()).maxRecordBytes());
+    String big = "x".repeat(config.outputLimits().maxRecordBytes());
     String attributes = "{\"note\":\"" + big + "\"}";
     send("k", "{\"id\":\"big\",\"active\":[1],\"attributes\":" + attributes + "}");
 
