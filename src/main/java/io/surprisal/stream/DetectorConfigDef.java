@@ -91,7 +91,7 @@ public final class DetectorConfigDef extends ConfigDef {
         "what the threshold and percentiles are computed on: `likelihood` (the model's log p(x))"
             + " or `ensemble` (the model's log p(x) corrected for how simple x is, an"
             + " independent-bits model and a dependency tree, each turned into its p-value against"
-            + " the holdout and combined by their harmonic mean);"
+            + " the holdout and combined by Fisher's method);"
             + " every score still carries log p(x). Evidence: [quality.md](quality.md)");
     binaryLatent();
     vae();
