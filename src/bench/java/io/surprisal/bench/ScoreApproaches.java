@@ -17,6 +17,7 @@ import io.surprisal.train.DetectionScore;
 import io.surprisal.train.TrainingPipeline;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,9 +45,8 @@ import picocli.CommandLine.Option;
  *   <li>{@code modelAndBits}: Fisher's combination of log p(x) and independent bits (the default
  *       before the tree and the correction);
  *   <li>{@code modelBitsTree}: the same with the tree;
- *   <li>{@code ensemble}: the default, the complexity-corrected model with both companions, their
- *       smoothed p-values combined by their harmonic mean;
- *   <li>{@code fisher}: the same members' p-values combined by Fisher's sum.
+ *   <li>{@code ensemble}: the default, the complexity-corrected model with both companions;
+ *   <li>{@code harmonicMean}: the same members' p-values combined by their harmonic mean.
  * </ul>
  *
  * Fisher combinations use the same fenced holdout references as the stream. Beside the ROC-AUCs:
@@ -134,7 +134,7 @@ public final class ScoreApproaches implements Callable<Integer> {
           + tree.reference().logPValue(tree.model().logLikelihood(x)));
     }
     scores.put("ensemble", x -> ensemble.score(x).score());
-    scores.put("fisher", x -> fisher(ensemble, x));
+    scores.put("harmonicMean", x -> harmonicMean(ensemble, x));
 
     Map<String, Double> aucs = new LinkedHashMap<>();
     realizedAlertRates(ensemble, holdout, test, anomalous).forEach(aucs::put);
@@ -164,7 +164,7 @@ public final class ScoreApproaches implements Callable<Integer> {
     double[] event = new double[members.length];
     for (int i = 0; i < holdoutScores.length; i++) {
       for (int m = 0; m < event.length; m++) event[m] = members[m][i];
-      holdoutScores[i] = ensemble.holdoutDetectionScore(holdout.get(i), event);
+      holdoutScores[i] = ensemble.holdoutDetectionScore(event);
     }
     double[] testScores = values(test, x -> ensemble.score(x).score());
     Map<String, Double> rates = new LinkedHashMap<>();
@@ -213,16 +213,23 @@ public final class ScoreApproaches implements Callable<Integer> {
   }
 
   /**
-   * Fisher's sum of the default's member log p-values, unsmoothed: the combination the default's
-   * harmonic mean replaced, measured beside it.
+   * log of the harmonic mean of the default's member p-values, m / Σ 1/p_i (Wilson, PNAS 2019):
+   * the combination that one small p-value is enough for, whatever the dependence between
+   * members, measured here beside Fisher's.
    */
-  private static double fisher(EnsembleModel ensemble, BitVector x) {
-    double sum = ensemble.modelReference().logPValue(
-        ensemble.modelStatistic(x, ensemble.logLikelihood(x)));
+  private static double harmonicMean(EnsembleModel ensemble, BitVector x) {
+    List<Double> logPValues = new ArrayList<>();
+    double logLikelihood = ensemble.logLikelihood(x);
+    logPValues.add(
+        ensemble.modelReference().logPValue(ensemble.modelStatistic(x, logLikelihood)));
     for (EnsembleModel.Member companion : ensemble.companions()) {
-      sum += companion.reference().logPValue(companion.model().logLikelihood(x));
+      logPValues.add(companion.reference().logPValue(companion.model().logLikelihood(x)));
     }
-    return sum;
+    double largest = Double.NEGATIVE_INFINITY;
+    for (double logP : logPValues) largest = Math.max(largest, -logP);
+    double sum = 0;
+    for (double logP : logPValues) sum += Math.exp(-logP - largest);
+    return Math.log(logPValues.size()) - largest - Math.log(sum);
   }
 
   private static double[] values(List<BitVector> rows, ToDoubleFunction<BitVector> score) {

@@ -7,10 +7,10 @@ import java.util.random.RandomGenerator;
 
 /**
  * A model scored together with low-capacity companions fitted on the same traffic (independent
- * bits; a tree of pairwise dependencies): each member's log-likelihood becomes its p-value
- * against the holdout ({@link ReferenceDistribution}), and the detection score is the log of
- * their combination ({@link Combination}). Lower is more surprising, as for a log-likelihood, and
- * the threshold is calibrated on it the same way. The model's own member can be its
+ * bits; a tree of pairwise dependencies), all combined by Fisher's method: each member's
+ * log-likelihood becomes its p-value against the holdout ({@link ReferenceDistribution}), and the
+ * detection score is the sum of their logs. Lower is more surprising, as for a log-likelihood,
+ * and the threshold is calibrated on that sum the same way. The model's own member can be its
  * complexity-corrected log-likelihood ({@link ModelStatistic}).
  *
  * <p>Why several: a flexible model ranks the anomalies that break the structure of normal events
@@ -72,69 +72,8 @@ public final class EnsembleModel implements DensityModel {
     }
   }
 
-  /** How the members' p-values become one score. */
-  public enum Combination {
-    /**
-     * Fisher's method, halved: the sum of the log p-values. It adds up evidence that every member
-     * sees a little of, but it assumes independent members, and ours are not: where two
-     * companions rank alike (as on structureless traffic) the calibrated threshold of the sum
-     * sits near 2·log q, and an event only the model finds improbable never reaches it (0 of 40
-     * such events alerted at q = 0.01 in EnsembleScoreTest). The records of kind code 4 use it.
-     */
-    FISHER(0),
-    /**
-     * log of the harmonic mean of the smoothed p-values (Wilson, PNAS 2019), m / Σ 1/p_i:
-     * dominated by the smallest, valid whatever the dependence between members, so one member
-     * that finds an event improbable is enough. Its lowest values come from the members' lowest
-     * ranks, so the p-values are smoothed ({@link ReferenceDistribution#logPValue(double,
-     * double)}, ties broken by a number drawn from the event's bits): unsmoothed, the threshold
-     * sat on their steps and realized 1.52 q at q = 0.001 on holdouts of 2,000.
-     */
-    HARMONIC_MEAN(1);
-
-    private final int code;
-
-    Combination(int code) {
-      this.code = code;
-    }
-
-    /** Its byte in a model record. */
-    public int code() {
-      return code;
-    }
-
-    /** @throws IllegalArgumentException for a code no combination has */
-    public static Combination ofCode(int code) {
-      for (Combination combination : values()) {
-        if (combination.code == code) return combination;
-      }
-      throw new IllegalArgumentException("unknown combination code " + code);
-    }
-
-    /** The u a member's p-value is smoothed with: 1 (none) for Fisher's sum. */
-    double smoothing(BitVector x, int member) {
-      return this == FISHER ? 1.0 : EventRandom.uniform(x, member);
-    }
-
-    /** The combined score of the members' log p-values: at most 0, lower more surprising. */
-    double combine(double[] logPValues) {
-      if (this == FISHER) {
-        double sum = 0;
-        for (double logP : logPValues) sum += logP;
-        return sum;
-      }
-      // log(m / Σ exp(−log p_i)), the sum taken around its largest term.
-      double largest = Double.NEGATIVE_INFINITY;
-      for (double logP : logPValues) largest = Math.max(largest, -logP);
-      double sum = 0;
-      for (double logP : logPValues) sum += Math.exp(-logP - largest);
-      return Math.min(0.0, Math.log(logPValues.length) - largest - Math.log(sum));
-    }
-  }
-
   private final Member model;
   private final ModelStatistic statistic;
-  private final Combination combination;
   /** Null unless the statistic is {@link ModelStatistic#COMPLEXITY_CORRECTED}. */
   private final GenericCodeLength codeLength;
   private final List<Member> companions;
@@ -143,14 +82,11 @@ public final class EnsembleModel implements DensityModel {
    * @param model the model whose log p(x), latent readout and explanation every score carries,
    *     with the reference of its statistic's holdout values
    * @param statistic what the model's member turns into a p-value
-   * @param combination how the members' p-values become one score
    * @param companions 1..{@link #MAX_COMPANIONS} models of the same L
    */
-  public EnsembleModel(Member model, ModelStatistic statistic, Combination combination,
-      List<Member> companions) {
-    if (model == null || statistic == null || combination == null) {
-      throw new IllegalArgumentException(
-          "model, statistic and combination must be given (not null)");
+  public EnsembleModel(Member model, ModelStatistic statistic, List<Member> companions) {
+    if (model == null || statistic == null) {
+      throw new IllegalArgumentException("model and statistic must be given (not null)");
     }
     if (companions.isEmpty() || companions.size() > MAX_COMPANIONS) {
       throw new IllegalArgumentException("an ensemble needs 1.." + MAX_COMPANIONS
@@ -166,7 +102,6 @@ public final class EnsembleModel implements DensityModel {
     }
     this.model = model;
     this.statistic = statistic;
-    this.combination = combination;
     this.codeLength = statistic == ModelStatistic.COMPLEXITY_CORRECTED
         ? new GenericCodeLength(dimension) : null;
     this.companions = List.copyOf(companions);
@@ -174,10 +109,6 @@ public final class EnsembleModel implements DensityModel {
 
   public ModelStatistic statistic() {
     return statistic;
-  }
-
-  public Combination combination() {
-    return combination;
   }
 
   /** The value of x the model's member takes its p-value of, given the model's log p(x). */
@@ -222,19 +153,15 @@ public final class EnsembleModel implements DensityModel {
     return model.model().latent(x);
   }
 
-  /** The members' log p-values combined (≤ 0), with the model's log p(x) and latent readout. */
+  /** Fisher's statistic, halved: the sum of every member's log p-value (≤ 0). */
   @Override
   public Scored score(BitVector x) {
     Scored scored = model.model().score(x);
-    double[] logPValues = new double[members()];
-    logPValues[0] = model.reference().logPValue(
-        modelStatistic(x, scored.logLikelihood()), combination.smoothing(x, 0));
-    for (int i = 0; i < companions.size(); i++) {
-      Member companion = companions.get(i);
-      logPValues[i + 1] = companion.reference().logPValue(
-          companion.model().logLikelihood(x), combination.smoothing(x, i + 1));
+    double sum = model.reference().logPValue(modelStatistic(x, scored.logLikelihood()));
+    for (Member companion : companions) {
+      sum += companion.reference().logPValue(companion.model().logLikelihood(x));
     }
-    return new Scored(scored.logLikelihood(), scored.latent(), combination.combine(logPValues));
+    return new Scored(scored.logLikelihood(), scored.latent(), sum);
   }
 
   /**
@@ -242,21 +169,18 @@ public final class EnsembleModel implements DensityModel {
    * p-values taken against the other holdout events ({@link
    * ReferenceDistribution#logPValueOfMember}): what the threshold is calibrated on.
    *
-   * @param x the holdout event
-   * @param values its {@link #modelStatistic}, then its log-likelihood under each companion
+   * @param values the event's {@link #modelStatistic}, then its log-likelihood under each
+   *     companion
    */
-  public double holdoutDetectionScore(BitVector x, double... values) {
+  public double holdoutDetectionScore(double... values) {
     if (values.length != members()) {
       throw new IllegalArgumentException("need " + members() + " values, got " + values.length);
     }
-    double[] logPValues = new double[values.length];
-    logPValues[0] =
-        model.reference().logPValueOfMember(values[0], combination.smoothing(x, 0));
+    double sum = model.reference().logPValueOfMember(values[0]);
     for (int i = 0; i < companions.size(); i++) {
-      logPValues[i + 1] = companions.get(i).reference()
-          .logPValueOfMember(values[i + 1], combination.smoothing(x, i + 1));
+      sum += companions.get(i).reference().logPValueOfMember(values[i + 1]);
     }
-    return combination.combine(logPValues);
+    return sum;
   }
 
   @Override
@@ -278,8 +202,7 @@ public final class EnsembleModel implements DensityModel {
       if (i > 0) text.append(i == companions.size() - 1 ? " and " : ", ");
       text.append(describe(companions.get(i).model()));
     }
-    return text.append(combination == Combination.FISHER ? " (Fisher)" : " (harmonic mean)")
-        .toString();
+    return text.append(" (Fisher)").toString();
   }
 
   private static String describe(DensityModel companion) {

@@ -34,8 +34,8 @@ import java.util.zip.CRC32;
  *       combined score (written before companions other than independent bits existed; still
  *       decoded)
  *     5 ensemble with companions ({@link EnsembleModel}): u8 kindCode of its model (1-3), that
- *       kind's payload, u8 {@link EnsembleModel.ModelStatistic#code()}, u8 {@link
- *       EnsembleModel.Combination#code()}, the reference of that statistic; u8 companion count c (1..{@link
+ *       kind's payload, u8 {@link EnsembleModel.ModelStatistic#code()}, the reference of that
+ *       statistic; u8 companion count c (1..{@link
  *       EnsembleModel#MAX_COMPANIONS}); c times: u8 kindCode of the companion (1 mixture or 6
  *       dependency tree), its payload, its reference; the calibration above is on the combined
  *       score
@@ -214,7 +214,7 @@ public final class ModelCodec {
     BernoulliMixture independentBits = readMixture(body, model.dimension());
     ReferenceDistribution modelReference = readReference(body);
     return new EnsembleModel(new EnsembleModel.Member(model, modelReference),
-        EnsembleModel.ModelStatistic.LOG_LIKELIHOOD, EnsembleModel.Combination.FISHER, List.of(new EnsembleModel.Member(independentBits, readReference(body))));
+        EnsembleModel.ModelStatistic.LOG_LIKELIHOOD, List.of(new EnsembleModel.Member(independentBits, readReference(body))));
   }
 
   private static EnsembleModel readEnsemble(ByteBuffer body, int expectedDimension)
@@ -222,8 +222,6 @@ public final class ModelCodec {
     DensityModel model = readModel(Byte.toUnsignedInt(body.get()), body, expectedDimension);
     EnsembleModel.ModelStatistic statistic =
         EnsembleModel.ModelStatistic.ofCode(Byte.toUnsignedInt(body.get()));
-    EnsembleModel.Combination combination =
-        EnsembleModel.Combination.ofCode(Byte.toUnsignedInt(body.get()));
     EnsembleModel.Member modelMember = new EnsembleModel.Member(model, readReference(body));
     int count = Byte.toUnsignedInt(body.get());
     if (count < 1 || count > EnsembleModel.MAX_COMPANIONS) {
@@ -242,7 +240,7 @@ public final class ModelCodec {
       };
       companions.add(new EnsembleModel.Member(companion, readReference(body)));
     }
-    return new EnsembleModel(modelMember, statistic, combination, companions);
+    return new EnsembleModel(modelMember, statistic, companions);
   }
 
   private static DependencyTree readDependencyTree(ByteBuffer body, int expectedDimension)
@@ -305,7 +303,6 @@ public final class ModelCodec {
       out.writeByte(kindCode(ensemble.model()));
       writePayload(out, ensemble.model());
       out.writeByte(ensemble.statistic().code());
-      out.writeByte(ensemble.combination().code());
       writeReference(out, ensemble.modelReference());
       out.writeByte(ensemble.companions().size());
       for (EnsembleModel.Member companion : ensemble.companions()) {

@@ -42,19 +42,6 @@ public record ReferenceDistribution(double[] quantiles, LowerTail lowerTail) {
    * finite and ordered; NaN gives that too: fail closed.
    */
   public double logPValue(double logLikelihood) {
-    return logPValue(logLikelihood, 1.0);
-  }
-
-  /**
-   * The smoothed conformal p-value (Vovk et al.): values below plus {@code u} times the values
-   * equal to it and itself, over n + 1. With u uniform on (0, 1] it is exactly uniform on normal
-   * traffic instead of moving in steps of 1/(n + 1), which matters where a score is decided by
-   * the lowest ranks ({@link EnsembleModel.Combination#HARMONIC_MEAN}); u = 1 is {@link
-   * #logPValue(double)}. Below the smallest value, the tail as there.
-   *
-   * @param u in (0, 1]
-   */
-  public double logPValue(double logLikelihood, double u) {
     int n = quantiles.length;
     if (Double.isNaN(logLikelihood)) return LOG_FLOOR;
     if (logLikelihood < quantiles[0]) {
@@ -62,9 +49,7 @@ public record ReferenceDistribution(double[] quantiles, LowerTail lowerTail) {
       if (lowerTail.isEmpty()) rate = 1.0 / (n + 1);
       return rate > 0 ? Math.max(LOG_FLOOR, Math.log(rate)) : LOG_FLOOR;
     }
-    int below = Arrays2.countBelow(quantiles, logLikelihood, false);
-    int ties = atOrBelow(logLikelihood) - below;
-    return Math.log((below + u * (ties + 1.0)) / (n + 1.0));
+    return Math.log((atOrBelow(logLikelihood) + 1.0) / (n + 1.0));
   }
 
   /**
@@ -75,21 +60,8 @@ public record ReferenceDistribution(double[] quantiles, LowerTail lowerTail) {
    * and a threshold calibrated on them alerts more often than q.
    */
   public double logPValueOfMember(double logLikelihood) {
-    return logPValueOfMember(logLikelihood, 1.0);
-  }
-
-  /**
-   * As {@link #logPValue(double, double)} for a value that is itself one of the reference's,
-   * against the others: values below plus u times the others equal to it and itself, over n.
-   *
-   * @param u in (0, 1]
-   */
-  public double logPValueOfMember(double logLikelihood, double u) {
     if (!(logLikelihood >= quantiles[0])) return logPValue(logLikelihood);
-    int below = Arrays2.countBelow(quantiles, logLikelihood, false);
-    int ties = atOrBelow(logLikelihood) - below;
-    if (ties == 0) return logPValue(logLikelihood, u); // not one of the reference's values
-    return Math.log((below + u * ties) / quantiles.length);
+    return Math.log((double) atOrBelow(logLikelihood) / quantiles.length);
   }
 
   private int atOrBelow(double logLikelihood) {

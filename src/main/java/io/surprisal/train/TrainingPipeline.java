@@ -126,15 +126,14 @@ public final class TrainingPipeline {
       }
       EnsembleModel ensemble = new EnsembleModel(
           new EnsembleModel.Member(candidate, calibrator.reference(memberValues[0])),
-          EnsembleModel.ModelStatistic.COMPLEXITY_CORRECTED,
-          EnsembleModel.Combination.HARMONIC_MEAN, members);
+          EnsembleModel.ModelStatistic.COMPLEXITY_CORRECTED, members);
       // Each holdout event's p-values are taken against the other holdout events, so that the
       // holdout's combined scores are distributed as new traffic's (see EnsembleModel).
       detectionScores = new double[holdoutSize];
       double[] event = new double[memberValues.length];
       for (int i = 0; i < holdoutSize; i++) {
         for (int m = 0; m < event.length; m++) event[m] = memberValues[m][i];
-        detectionScores[i] = ensemble.holdoutDetectionScore(holdout.get(i), event);
+        detectionScores[i] = ensemble.holdoutDetectionScore(event);
       }
       scoring = ensemble;
     }

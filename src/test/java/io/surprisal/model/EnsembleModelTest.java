@@ -1,7 +1,5 @@
 package io.surprisal.model;
 
-import static io.surprisal.model.EnsembleModel.Combination.FISHER;
-import static io.surprisal.model.EnsembleModel.Combination.HARMONIC_MEAN;
 import static io.surprisal.model.EnsembleModel.ModelStatistic.COMPLEXITY_CORRECTED;
 import static io.surprisal.model.EnsembleModel.ModelStatistic.LOG_LIKELIHOOD;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,16 +40,15 @@ class EnsembleModelTest {
   }
 
   static EnsembleModel withTree() {
-    return new EnsembleModel(new EnsembleModel.Member(MODEL, TEN), LOG_LIKELIHOOD, FISHER, List.of(
+    return new EnsembleModel(new EnsembleModel.Member(MODEL, TEN), LOG_LIKELIHOOD, List.of(
         new EnsembleModel.Member(INDEPENDENT_BITS, TAILED), new EnsembleModel.Member(CHAIN, FIVE)));
   }
 
   private static EnsembleModel of(DensityModel model, DensityModel independentBits) {
-    return new EnsembleModel(new EnsembleModel.Member(model, TEN), LOG_LIKELIHOOD, FISHER,
+    return new EnsembleModel(new EnsembleModel.Member(model, TEN), LOG_LIKELIHOOD,
         List.of(new EnsembleModel.Member(independentBits, TAILED)));
   }
 
-  private static final BitVector X = BitVector.ofActive(12, 1, 5);
   /** After "SRPL" and the u16 format version. */
   private static final int KIND_CODE_AT = 6;
 
@@ -125,9 +122,9 @@ class EnsembleModelTest {
           + TAILED.logPValue(INDEPENDENT_BITS.logLikelihood(x))
           + FIVE.logPValue(CHAIN.logLikelihood(x)));
     }
-    assertThat(ensemble.holdoutDetectionScore(X, -5, -12, -4)).isEqualTo(
+    assertThat(ensemble.holdoutDetectionScore(-5, -12, -4)).isEqualTo(
         TEN.logPValueOfMember(-5) + TAILED.logPValueOfMember(-12) + FIVE.logPValueOfMember(-4));
-    assertThatThrownBy(() -> ensemble.holdoutDetectionScore(X, -5, -12))
+    assertThatThrownBy(() -> ensemble.holdoutDetectionScore(-5, -12))
         .hasMessage("need 3 values, got 2");
     assertThat(ensemble).hasToString(
         MODEL + " with independent bits and a dependency tree (Fisher)");
@@ -142,7 +139,7 @@ class EnsembleModelTest {
     assertThatThrownBy(() -> of(ensemble(), INDEPENDENT_BITS))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("an ensemble's member cannot itself be an ensemble");
-    assertThatThrownBy(() -> new EnsembleModel(new EnsembleModel.Member(MODEL, TEN), LOG_LIKELIHOOD, FISHER,
+    assertThatThrownBy(() -> new EnsembleModel(new EnsembleModel.Member(MODEL, TEN), LOG_LIKELIHOOD,
         List.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("an ensemble needs 1..4 companions, got 0");
@@ -271,9 +268,9 @@ class EnsembleModelTest {
         .isInstanceOf(ModelFormatException.class)
         .hasMessage("an ensemble's model must have kind code 1, 2 or 3, got 4");
 
-    // The model's reference count sits after its kind code, the mixture (K=3, L=12) and the codes
-    // of the statistic and the combination.
-    int referenceAt = payload + 1 + 8 + (3 + 3 * 12) * 8 + 2;
+    // The model's reference count sits after its kind code, the mixture (K=3, L=12) and the
+    // statistic's code.
+    int referenceAt = payload + 1 + 8 + (3 + 3 * 12) * 8 + 1;
     byte[] huge = encoded.clone();
     ByteBuffer.wrap(huge).putInt(referenceAt, ReferenceDistribution.MAX_QUANTILES + 1);
     assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(huge)))
@@ -299,9 +296,9 @@ class EnsembleModelTest {
         .isInstanceOf(ModelFormatException.class)
         .hasMessage("unknown model kind code 6");
 
-    // After the model (kind code, K=3 L=12 mixture), the statistic's and combination's codes and
-    // its reference (10 values, no tail): the companion count, then the first companion's kind.
-    int companionsAt = ForgedRecords.payloadAt(encoded) + 1 + 8 + (3 + 3 * 12) * 8 + 2
+    // After the model (kind code, K=3 L=12 mixture), its statistic's code and reference (10
+    // values, no tail): the companion count, then the first companion's kind code.
+    int companionsAt = ForgedRecords.payloadAt(encoded) + 1 + 8 + (3 + 3 * 12) * 8 + 1
         + 4 + 10 * 8 + 4;
     assertThat(encoded[companionsAt]).isEqualTo((byte) 2);
     byte[] foreign = encoded.clone();
@@ -332,7 +329,7 @@ class EnsembleModelTest {
   void shouldTakeTheModelsPValueOfItsComplexityCorrectedLogLikelihoodAndKeepItInTheRecord()
       throws Exception {
     EnsembleModel corrected = new EnsembleModel(new EnsembleModel.Member(MODEL, TEN),
-        COMPLEXITY_CORRECTED, FISHER, List.of(new EnsembleModel.Member(INDEPENDENT_BITS, TAILED)));
+        COMPLEXITY_CORRECTED, List.of(new EnsembleModel.Member(INDEPENDENT_BITS, TAILED)));
     GenericCodeLength code = new GenericCodeLength(12);
     SplittableRandom random = new SplittableRandom(9);
     for (int i = 0; i < 30; i++) {
@@ -360,59 +357,5 @@ class EnsembleModelTest {
     assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(unknown)))
         .isInstanceOf(ModelFormatException.class)
         .hasMessage("model parameters are invalid: unknown model statistic code 7");
-  }
-
-  @Test
-  void shouldCombineByTheHarmonicMeanOfSmoothedPValuesSoThatOneSmallPValueIsEnough()
-      throws Exception {
-    EnsembleModel harmonic = new EnsembleModel(new EnsembleModel.Member(MODEL, TEN),
-        LOG_LIKELIHOOD, HARMONIC_MEAN, List.of(new EnsembleModel.Member(INDEPENDENT_BITS, TAILED),
-            new EnsembleModel.Member(CHAIN, FIVE)));
-    SplittableRandom random = new SplittableRandom(10);
-    for (int i = 0; i < 30; i++) {
-      BitVector x = MODEL.sample(random);
-      double[] logPValues = {
-          TEN.logPValue(MODEL.logLikelihood(x), EventRandom.uniform(x, 0)),
-          TAILED.logPValue(INDEPENDENT_BITS.logLikelihood(x), EventRandom.uniform(x, 1)),
-          FIVE.logPValue(CHAIN.logLikelihood(x), EventRandom.uniform(x, 2))};
-      double inverseSum = 0;
-      for (double logP : logPValues) inverseSum += Math.exp(-logP);
-      assertThat(harmonic.score(x).score()).isCloseTo(Math.log(3 / inverseSum), within(1e-9));
-      // The same event, the same score.
-      assertThat(harmonic.score(x)).isEqualTo(harmonic.score(x));
-    }
-    assertThat(HARMONIC_MEAN.combine(new double[] {Math.log(1e-6), 0, 0}))
-        .isCloseTo(Math.log(3 / (1e6 + 2)), within(1e-9));
-    assertThat(HARMONIC_MEAN.combine(new double[] {Math.log(Double.MIN_VALUE), 0, 0}))
-        .isFinite().isLessThan(-700);
-    assertThat(HARMONIC_MEAN.combine(new double[] {0, 0, 0})).isZero();
-    assertThat(harmonic).hasToString(
-        MODEL + " with independent bits and a dependency tree (harmonic mean)");
-
-    EnsembleModel decoded = (EnsembleModel)
-        ModelCodec.decode(ModelCodec.encode(published(harmonic)), 12).model();
-    assertThat(decoded.combination()).isEqualTo(HARMONIC_MEAN);
-    BitVector x = MODEL.sample(random);
-    assertThat(decoded.score(x)).isEqualTo(harmonic.score(x));
-  }
-
-  @Test
-  void shouldSmoothAPValueBetweenTheStepsOfItsRank() {
-    // −5 is the 6th of ten values: 5 below it. A new value there ties with it, p = (5 + u·2)/11;
-    // one between −6 and −5 ties with none, (5 + u)/11; the member itself, against the others,
-    // (5 + u)/10. u = 1 gives the unsmoothed values.
-    assertThat(TEN.logPValue(-5.0, 0.5)).isCloseTo(Math.log(6.0 / 11), within(1e-12));
-    assertThat(TEN.logPValue(-5.5, 0.5)).isCloseTo(Math.log(5.5 / 11), within(1e-12));
-    assertThat(TEN.logPValue(-5.0, 1.0)).isEqualTo(TEN.logPValue(-5.0));
-    assertThat(TEN.logPValueOfMember(-5.0, 0.5)).isCloseTo(Math.log(5.5 / 10), within(1e-12));
-    assertThat(TEN.logPValueOfMember(-5.0, 1.0)).isEqualTo(TEN.logPValueOfMember(-5.0));
-    // Ties: three equal values share the span of their ranks.
-    ReferenceDistribution tied = new ReferenceDistribution(
-        new double[] {-3, -2, -2, -2, -1}, LowerTail.NONE);
-    assertThat(tied.logPValue(-2, 0.5)).isCloseTo(Math.log((1 + 0.5 * 4) / 6), within(1e-12));
-    assertThat(tied.logPValueOfMember(-2, 0.5)).isCloseTo(Math.log((1 + 0.5 * 3) / 5),
-        within(1e-12));
-    // A value between the reference's is no member: it is read as a new one.
-    assertThat(tied.logPValueOfMember(-1.5, 0.5)).isEqualTo(tied.logPValue(-1.5, 0.5));
   }
 }

@@ -75,10 +75,8 @@ class EnsembleScoreTest {
   void shouldAlertAtAboutQOnNormalTrafficWithHoldoutPValuesTakenAgainstTheOtherHoldoutEvents() {
     // q = 0.001 on holdouts of 2,000: the threshold is the 2nd smallest combined score, where a
     // holdout event's own p-values decide most. Counting itself, each sat a rank higher than a new
-    // event at the same value and Fisher's sum realized 1.28 q on these windows (1.07 q at
-    // q = 0.01); against the others, 1.05 q (0.99 q). The harmonic mean is decided by the lowest
-    // ranks alone: unsmoothed p-values put its threshold on their steps (1.52 q), smoothed ones
-    // realized 0.88 q.
+    // event at the same value and the realized rate was 1.28 q on these windows (1.07 q at
+    // q = 0.01); against the others, 1.05 q (0.99 q).
     BernoulliMixture truth = SyntheticMixtures.separated(6, 40, 0.05, 0.3, 9);
     double q = 0.001;
     long alerts = 0;
@@ -154,13 +152,15 @@ class EnsembleScoreTest {
       }
     }
 
-    // Measured: 0.000 by likelihood, 0.9999 by the ensemble, which alerted on all 40.
+    // Measured: 0.000 by likelihood, 0.988 by the ensemble.
     assertThat(auc(likelihood, test, anomalous)).isLessThan(0.05);
     assertThat(auc(ensemble, test, anomalous)).isGreaterThan(0.98);
-    // And alerted at q = 0.01: one member's small p-value is enough for the harmonic mean. On
-    // this structureless traffic the two companions rank alike, and Fisher's sum of three log
-    // p-values, two of which move together, put the threshold near 2·log q: 0 of 40 alerted.
-    assertThat(alerted).isGreaterThanOrEqualTo(anomalies * 9 / 10);
+    // Ranked first, yet none alerts at q = 0.01 (0 of 40): on structureless traffic the two
+    // companions rank alike, so sums of three log p-values whose two parts move together put the
+    // calibrated threshold at about 2·log q, below what the corrected model's p-value alone
+    // reaches (docs/models.md, the ensemble's known weakness; a harmonic mean of the p-values
+    // alerted on all 40, but its threshold sits on the steps of the members' lowest ranks).
+    assertThat(alerted).isLessThan(anomalies);
   }
 
   private static BitVector noise(SplittableRandom random, int bits, double density) {
