@@ -20,6 +20,7 @@ import io.surprisal.stream.DetectorService;
 import io.surprisal.train.AcceptanceGate;
 import io.surprisal.train.BernoulliMixtureTrainer;
 import io.surprisal.train.Calibrator;
+import io.surprisal.train.DetectionScore;
 import io.surprisal.train.ModelTrainer;
 import io.surprisal.train.ModelTrainers;
 import io.surprisal.train.TrainingPipeline;
@@ -80,10 +81,12 @@ public final class ThroughputBenchmark {
    * @param latencySeconds length of the latency run after the rounds; 0 skips it
    * @param latencyRate events/s offered in the latency run; 0 means a quarter of the detector's
    *     median rate in the rounds
+   * @param score what the pre-trained model's threshold is set on (surprisal.score)
    */
   public record Settings(int events, int dimension, int components, int partitions, int rounds,
       int warmupRounds, String processingGuarantee, long seed, Map<String, String> streams,
-      String model, int scoringSamples, int latencySeconds, int latencyRate) {
+      String model, int scoringSamples, int latencySeconds, int latencyRate,
+      DetectionScore score) {
     public Settings {
       streams = Map.copyOf(streams);
     }
@@ -336,7 +339,7 @@ public final class ThroughputBenchmark {
     }
     TrainingPipeline pipeline = new TrainingPipeline(trainer,
         new Calibrator(0.001, Calibrator.DEFAULT_MAX_CONTAMINATION),
-        new AcceptanceGate(1.0), 0.2, settings.seed(), Clock.systemUTC());
+        new AcceptanceGate(1.0), 0.2, settings.seed(), Clock.systemUTC(), settings.score());
     return pipeline.run(window, null, 1).published();
   }
 

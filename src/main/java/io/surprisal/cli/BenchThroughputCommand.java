@@ -1,6 +1,7 @@
 package io.surprisal.cli;
 
 import io.surprisal.benchmark.ThroughputBenchmark;
+import io.surprisal.train.DetectionScore;
 import io.surprisal.event.MessageJson;
 import io.surprisal.kafka.EmbeddedKafkaBroker;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +78,12 @@ final class BenchThroughputCommand implements Callable<Integer> {
           + "median rate in the rounds (default: ${DEFAULT-VALUE}).")
   int latencyRate;
 
+  @Option(names = "--score", paramLabel = "SCORE", defaultValue = "likelihood",
+      description = "What the pre-trained model's threshold is set on, as surprisal.score: "
+          + "likelihood or ensemble (default: ${DEFAULT-VALUE}, the figures of "
+          + "docs/benchmarks.md).")
+  String score;
+
   @Override
   public Integer call() throws Exception {
     TrainingOptions.requireKnownModel(model);
@@ -85,7 +92,7 @@ final class BenchThroughputCommand implements Callable<Integer> {
       ThroughputBenchmark.Result result = new ThroughputBenchmark(broker.bootstrapServers(), state)
           .run(new ThroughputBenchmark.Settings(events, dimension, components, partitions, rounds,
               warmupRounds, processingGuarantee, seed, streams, model, scoringSamples,
-              latencySeconds, latencyRate));
+              latencySeconds, latencyRate, DetectionScore.ofLabel(score)));
       System.out.println(new String(MessageJson.write(result), StandardCharsets.UTF_8));
     }
     return 0;
