@@ -18,7 +18,8 @@ import java.util.random.RandomGenerator;
  *
  * <p>Scoring is exact and sparse: with c_d(v) = log p(x_d = 0 | parent = v), log p(x) is the sum of
  * c_d(0) over all bits, plus, for every active bit, the shift of its children's c from parent-off
- * to parent-on, plus its own log-odds given its parent's value: O(nnz(x) · log nnz(x)) per event.
+ * to parent-on, plus its own log-odds given its parent's value: O(nnz(x) + L/64) per event (the
+ * active bits are set in a bit set for the parent lookups).
  */
 public final class DependencyTree implements DensityModel {
   public static final String KIND = "dependency-tree";

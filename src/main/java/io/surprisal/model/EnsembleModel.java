@@ -63,6 +63,16 @@ public final class EnsembleModel implements DensityModel {
       return code;
     }
 
+    /**
+     * The statistic's value of x, given log p(x): the one definition the trainer's holdout
+     * references and the scoring of new events share.
+     *
+     * @param code the code lengths of x's L, read when complexity-corrected
+     */
+    public double value(BitVector x, double logLikelihood, GenericCodeLength code) {
+      return this == COMPLEXITY_CORRECTED ? logLikelihood + code.nats(x) : logLikelihood;
+    }
+
     /** @throws IllegalArgumentException for a code no statistic has */
     public static ModelStatistic ofCode(int code) {
       for (ModelStatistic statistic : values()) {
@@ -113,7 +123,7 @@ public final class EnsembleModel implements DensityModel {
 
   /** The value of x the model's member takes its p-value of, given the model's log p(x). */
   public double modelStatistic(BitVector x, double logLikelihood) {
-    return codeLength == null ? logLikelihood : logLikelihood + codeLength.nats(x);
+    return statistic.value(x, logLikelihood, codeLength);
   }
 
   public DensityModel model() {

@@ -112,11 +112,13 @@ public final class TrainingPipeline {
     if (score == DetectionScore.ENSEMBLE) {
       List<DensityModel> companions = companions(fitRows);
       // The holdout's values of every member: the model's corrected log-likelihood first.
+      EnsembleModel.ModelStatistic statistic = EnsembleModel.ModelStatistic.COMPLEXITY_CORRECTED;
       GenericCodeLength codeLength = new GenericCodeLength(candidate.dimension());
       double[][] memberValues = new double[1 + companions.size()][];
       memberValues[0] = new double[holdoutSize];
       for (int i = 0; i < holdoutSize; i++) {
-        memberValues[0][i] = holdoutLogLikelihoods[i] + codeLength.nats(holdout.get(i));
+        memberValues[0][i] =
+            statistic.value(holdout.get(i), holdoutLogLikelihoods[i], codeLength);
       }
       List<EnsembleModel.Member> members = new ArrayList<>();
       for (int c = 0; c < companions.size(); c++) {
@@ -126,7 +128,7 @@ public final class TrainingPipeline {
       }
       EnsembleModel ensemble = new EnsembleModel(
           new EnsembleModel.Member(candidate, calibrator.reference(memberValues[0])),
-          EnsembleModel.ModelStatistic.COMPLEXITY_CORRECTED, members);
+          statistic, members);
       // Each holdout event's p-values are taken against the other holdout events, so that the
       // holdout's combined scores are distributed as new traffic's (see EnsembleModel).
       detectionScores = new double[holdoutSize];
