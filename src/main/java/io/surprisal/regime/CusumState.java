@@ -31,6 +31,11 @@ public record CusumState(
     during = Map.copyOf(during);
   }
 
+  /** This state after {@link LikelihoodCusum#rearm}: listening, from a clean start. */
+  public CusumState rearmed() {
+    return new CusumState(modelVersion, true, 0, 0, 0, runStartedAt, Map.of(), Map.of());
+  }
+
   public byte[] encode() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
