@@ -64,6 +64,11 @@ public record ReferenceDistribution(double[] quantiles, LowerTail lowerTail) {
     return Math.log((double) atOrBelow(logLikelihood) / quantiles.length);
   }
 
+  /** The smallest value kept: below it the fitted tail answers. */
+  public double smallest() {
+    return quantiles[0];
+  }
+
   private int atOrBelow(double logLikelihood) {
     return Arrays2.countBelow(quantiles, logLikelihood, true);
   }
