@@ -30,7 +30,7 @@ import java.util.Arrays;
  *
  * <p>Thread-safe: holds no per-event state.
  */
-public final class EventParser {
+public final class EventParser implements EventReader {
   /**
    * Reads the attributes object and unknown fields' values into trees exactly as the tree parser
    * does. Its trailing-token check is off because it reads one value in the middle of the payload;
@@ -51,12 +51,29 @@ public final class EventParser {
     return dimension;
   }
 
+  @Override
   public Event parse(byte[] payload) throws InvalidEventException {
     if (payload == null || payload.length == 0) {
       throw new InvalidEventException("payload is empty");
     }
     Event event = readTokens(payload);
     return event != null ? event : reference.parse(payload);
+  }
+
+  /**
+   * An event already read into a JSON tree by another wire format (Avro), checked by the same
+   * rules with the same reasons as a JSON payload: one contract for every format.
+   */
+  public Event parseTree(JsonNode root) throws InvalidEventException {
+    return reference.parseTree(root);
+  }
+
+  /**
+   * The attributes of another wire format, carried there as the text of a JSON object: read under
+   * the same constraints as a JSON event's (nesting depth), refused with a reason naming the field.
+   */
+  public static JsonNode attributesTree(String text) throws InvalidEventException {
+    return EventTreeParser.attributesTree(text);
   }
 
   /**

@@ -75,6 +75,11 @@ final class EventTreeParser {
     if (root == null || root.isMissingNode()) {
       throw new InvalidEventException("payload is empty");
     }
+    return parseTree(root);
+  }
+
+  /** The rules on an event already read into a tree, by this class or another wire format. */
+  Event parseTree(JsonNode root) throws InvalidEventException {
     if (!root.isObject()) {
       throw new InvalidEventException(
           "event must be a JSON object, got " + root.getNodeType().name().toLowerCase());
@@ -221,6 +226,23 @@ final class EventTreeParser {
       throw new InvalidEventException("attributes must be an object, got " + abbreviate(attributes));
     }
     return attributes;
+  }
+
+  static JsonNode attributesTree(String text) throws InvalidEventException {
+    try {
+      JsonNode tree = MAPPER.readTree(text);
+      if (tree == null || tree.isMissingNode()) {
+        throw new InvalidEventException(
+            "attributes must be the text of a JSON object, got an empty string");
+      }
+      return tree;
+    } catch (StreamConstraintsException e) {
+      throw new InvalidEventException(
+          "attributes nest deeper than the " + MAX_NESTING_DEPTH + " levels allowed");
+    } catch (JsonProcessingException e) {
+      throw new InvalidEventException("attributes must be the text of a JSON object, got malformed"
+          + " JSON: " + e.getOriginalMessage());
+    }
   }
 
   private static Instant instantOrNull(String text) {

@@ -4,6 +4,7 @@ import io.surprisal.train.BernoulliMixtureTrainer;
 import io.surprisal.train.BinaryLatentTrainer;
 import io.surprisal.train.DetectionScore;
 import io.surprisal.train.VaeTrainer;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Properties;
 
@@ -37,6 +38,8 @@ import java.util.Properties;
  *     (surprisal.model.signing-key), or {@link ModelSignature#UNSIGNED}; never shows the secret
  * @param metricsEndpoint where the HTTP endpoint (metrics, health, status page) listens
  * @param regime the regime-shift detector's settings
+ * @param outputLimits the size limits the detector's records must fit
+ * @param wireFormat how events are read and scores and alerts written (surprisal.format)
  * @param kafka Kafka Streams and client properties, passed through
  */
 public record DetectorConfig(
@@ -64,7 +67,35 @@ public record DetectorConfig(
     MetricsEndpoint metricsEndpoint,
     RegimeDetection regime,
     OutputLimits outputLimits,
+    WireFormat wireFormat,
     Properties kafka) {
+
+  /**
+   * The wire format of events, scores and alerts.
+   *
+   * @param name "json" or "avro"
+   * @param schemaRegistry the schema registry's API root for Avro; null for JSON
+   */
+  public record WireFormat(String name, URI schemaRegistry) {
+    public static final String JSON = "json";
+    public static final String AVRO = "avro";
+    public static final WireFormat DEFAULT = new WireFormat(JSON, null);
+
+    public WireFormat {
+      if (!name.equals(JSON) && !name.equals(AVRO)) {
+        throw new IllegalArgumentException(
+            "surprisal.format must be one of json, avro, got " + name);
+      }
+      if (name.equals(AVRO) && schemaRegistry == null) {
+        throw new IllegalArgumentException(
+            "surprisal.schema.registry.url must be set when surprisal.format=avro");
+      }
+    }
+
+    public boolean avro() {
+      return name.equals(AVRO);
+    }
+  }
 
   /**
    * The regime-shift detector in the trainer task (see regime/).

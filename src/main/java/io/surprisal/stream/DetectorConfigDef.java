@@ -11,6 +11,8 @@ import io.surprisal.model.ImportanceEstimate;
 import io.surprisal.train.Calibrator;
 import io.surprisal.train.DetectionScore;
 import io.surprisal.train.ModelTrainers;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,19 @@ public final class DetectorConfigDef extends ConfigDef {
     topics();
     define("surprisal.scores.enabled", Type.BOOLEAN, true, bool(), MEDIUM,
         "write a score record for every valid event");
+    define("surprisal.format", Type.STRING, DetectorConfig.WireFormat.JSON,
+        SettingRule.of(String.class, "one of json, avro", List.of("json", "avro")::contains), HIGH,
+        "wire format of events in and of scores and alerts out: `json` (schemas/*.schema.json)"
+            + " or `avro` (schemas/*.avsc in the schema-registry framing: byte 0, the schema's"
+            + " registry id in 4 bytes, the Avro binary; needs `schema.registry.url`). Dead letters"
+            + " stay the input record as it came; see [wire-formats.md](wire-formats.md#avro)");
+    define("surprisal.schema.registry.url", Type.STRING, "",
+        SettingRule.of(String.class, "empty or an http:// or https:// URL",
+            v -> v.isEmpty() || isHttpUrl(v)), MEDIUM,
+        "API root of a Confluent-compatible schema registry (Apicurio's is"
+            + " `http://host:8080/apis/ccompat/v7`), used by `format=avro`: at start the detector"
+            + " registers score.avsc and alert.avsc under `<topic>-value`, and it looks each"
+            + " event's writer schema up by the id in its frame");
     define("surprisal.alert.rate", Type.DOUBLE, 0.001,
         SettingRule.of(Double.class, "inside (0, 1)", v -> v > 0 && v < 1), HIGH,
         "q: the target alert rate on normal traffic");
@@ -147,6 +162,16 @@ public final class DetectorConfigDef extends ConfigDef {
         SettingRule.of(String.class, TOPIC_RULE,
             v -> isTopicName(v.replace(APPLICATION_ID, "a"))),
         importance, doc);
+  }
+
+  static boolean isHttpUrl(String text) {
+    try {
+      URI uri = new URI(text);
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null && uri.getQuery() == null && uri.getFragment() == null;
+    } catch (URISyntaxException e) {
+      return false;
+    }
   }
 
   static boolean isTopicName(String name) {

@@ -8,6 +8,7 @@ import io.surprisal.train.BinaryLatentTrainer;
 import io.surprisal.train.Calibrator;
 import io.surprisal.train.DetectionScore;
 import io.surprisal.train.VaeTrainer;
+import java.net.URI;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -196,7 +197,17 @@ public final class DetectorConfigParser {
             s.getString("surprisal.metrics.bind"), s.getInt("surprisal.metrics.port")),
         regime,
         outputLimits,
+        wireFormat(s),
         kafka);
+  }
+
+  private static DetectorConfig.WireFormat wireFormat(DetectorSettings s) {
+    String format = s.getString("surprisal.format");
+    String url = s.getString("surprisal.schema.registry.url");
+    if (!format.equals(DetectorConfig.WireFormat.AVRO)) return DetectorConfig.WireFormat.DEFAULT;
+    require(!url.isEmpty(), "surprisal.schema.registry.url",
+        "an http:// or https:// URL when surprisal.format=avro", "\"\"");
+    return new DetectorConfig.WireFormat(format, URI.create(url));
   }
 
   /** A rule between two settings, checked after each has met its own. */

@@ -71,19 +71,21 @@ public final class DetectorTopology {
 
     ByteArraySerializer bytes = new ByteArraySerializer();
     OutputLimits limits = config.outputLimits();
+    MessageFormats formats = MessageFormats.of(config);
     ScoringProcessor.Outputs outputs = new ScoringProcessor.Outputs(
         "alerts-sink", config.scoresEnabled() ? "scores-sink" : null, "samples-sink");
     topology
         .addSource(CONFIGURED_RESET, "events-source", timestamps, new ByteArrayDeserializer(),
             new ByteArrayDeserializer(), topics.events())
         .addProcessor("validate",
-            () -> new EventValidator(config.dimension(), "score", "dead-letters-sink", limits,
+            () -> new EventValidator(formats.events().get(), "score", "dead-letters-sink", limits,
                 observer),
             "events-source")
         .addSink("dead-letters-sink", topics.deadLetters(), bytes, bytes, "validate")
         .addProcessor("score",
             () -> new ScoringProcessor(registry, outputs, config.explainFeatures(),
-                new EventSampler(config.sampleRate(), config.mixture().seed()), limits, observer),
+                new EventSampler(config.sampleRate(), config.mixture().seed()), limits,
+                formats.outputs(), observer),
             "validate")
         .addSink("alerts-sink", topics.alerts(), bytes, bytes, "score")
         .addSink("samples-sink", topics.samples(), bytes, bytes, "score");

@@ -1,14 +1,15 @@
 package io.surprisal.stream;
 
 import io.surprisal.event.Event;
-import io.surprisal.event.EventParser;
+import io.surprisal.event.EventReader;
 import io.surprisal.event.InvalidEventException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * First step of the scoring path: parses raw event bytes. A valid event goes on to {@code scorer}
+ * First step of the scoring path: parses raw event bytes in the configured wire format (an {@link
+ * EventReader}: JSON, or Avro in the schema-registry framing). A valid event goes on to {@code scorer}
  * as an {@link Event}, with the input's headers (see {@link OutputLimits#copyable}); anything else
  * goes to {@code deadLetters} as the input record itself with the precise reason in its headers
  * ({@link DeadLetterRecords}). Nothing is dropped, and no input can make this throw.
@@ -18,18 +19,21 @@ import org.apache.kafka.streams.processor.api.Record;
 final class EventValidator implements Processor<byte[], byte[], byte[], Object> {
   private static final String INVALID_EVENT = InvalidEventException.class.getName();
 
-  private final EventParser parser;
+  private final EventReader parser;
   private final String scorer;
   private final String deadLetters;
   private final OutputLimits limits;
   private final DetectorObserver observer;
   private ProcessorContext<byte[], Object> context;
 
-  /** @param observer told the reason of every event sent to dead letters */
-  EventValidator(int dimension, String scorer, String deadLetters, OutputLimits limits,
+  /**
+   * @param parser reads the configured wire format; its own for this task
+   * @param observer told the reason of every event sent to dead letters
+   */
+  EventValidator(EventReader parser, String scorer, String deadLetters, OutputLimits limits,
       DetectorObserver observer) {
     this.observer = observer;
-    this.parser = new EventParser(dimension);
+    this.parser = parser;
     this.scorer = scorer;
     this.deadLetters = deadLetters;
     this.limits = limits;

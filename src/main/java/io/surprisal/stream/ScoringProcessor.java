@@ -3,7 +3,7 @@ package io.surprisal.stream;
 import io.surprisal.event.Alert;
 import io.surprisal.event.Event;
 import io.surprisal.event.Latent;
-import io.surprisal.event.MessageWriter;
+import io.surprisal.event.OutputWriter;
 import io.surprisal.event.Score;
 import io.surprisal.model.Calibration;
 import io.surprisal.model.LatentSummary;
@@ -30,12 +30,14 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
   private final int explainFeatures;
   private final EventSampler sampler;
   private final OutputLimits limits;
+  private final OutputWriter writer;
   private final DetectorObserver observer;
   private ProcessorContext<byte[], byte[]> context;
   private int untilTimed;
 
   /**
    * @param outputs child names; {@code scores} is null when scores are disabled
+   * @param writer the wire format of scores and alerts (surprisal.format)
    * @param observer told of every scored, unscored and alerted event, on the stream thread
    */
   ScoringProcessor(
@@ -44,9 +46,11 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
       int explainFeatures,
       EventSampler sampler,
       OutputLimits limits,
+      OutputWriter writer,
       DetectorObserver observer) {
     this.registry = registry;
     this.limits = limits;
+    this.writer = writer;
     this.outputs = outputs;
     this.explainFeatures = explainFeatures;
     this.sampler = sampler;
@@ -101,7 +105,7 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
       }
     }
     if (outputs.scores() != null) {
-      context.forward(record.withValue(MessageWriter.score(score)), outputs.scores());
+      context.forward(record.withValue(writer.score().apply(score)), outputs.scores());
     }
     if (sampler.accepts(event.id())) {
       // Alerted events are sampled too: leaving them out would thin the holdout's lower tail by the
@@ -119,9 +123,9 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
    * would not fit in a record (see {@link OutputLimits}), they are replaced by their size and hash.
    */
   private byte[] alertBytes(Record<byte[], Event> record, Alert alert) {
-    byte[] bytes = MessageWriter.alert(alert);
+    byte[] bytes = writer.alert().apply(alert);
     if (limits.fits(record.key(), bytes, record.headers())) return bytes;
-    return MessageWriter.alert(alert.withAttributes(AttributesDigest.of(alert.attributes())));
+    return writer.alert().apply(alert.withAttributes(AttributesDigest.of(alert.attributes())));
   }
 
   /** The wire form of a model's latent readout: a discrete state, or a posterior mean (VAE). */

@@ -3,9 +3,19 @@ package io.surprisal.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.surprisal.avro.AvroEventReader;
+import io.surprisal.avro.AvroSchemas;
+import io.surprisal.avro.FramedAvro;
+import io.surprisal.avro.InTestSchemaRegistry;
+import io.surprisal.avro.RegistryClient;
 import io.surprisal.event.EventParser;
 import io.surprisal.event.InvalidEventException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -48,6 +58,36 @@ class InvalidReasonTest {
     assertThat(InvalidReason.classify(reason)).isEqualTo(InvalidReason.OTHER);
     assertThat(InvalidReason.OTHER.tag()).isEqualTo("other");
     assertThat(InvalidReason.MALFORMED_JSON.tag()).isEqualTo("malformed_json");
+  }
+
+  @Test
+  void shouldClassifyTheAvroReadersRejections() {
+    try (InTestSchemaRegistry registry = InTestSchemaRegistry.start()) {
+      AvroEventReader avro =
+          new AvroEventReader(new RegistryClient(registry.url(), Duration.ofSeconds(5)), 4);
+      int id = registry.register("events-value", AvroSchemas.EVENT);
+      byte[] valid = FramedAvro.write(AvroSchemas.EVENT, id, Map.of("id", "a", "active", List.of(1)));
+
+      assertThat(classified(avro, "{}".getBytes(StandardCharsets.UTF_8)))
+          .isEqualTo(InvalidReason.MALFORMED_AVRO);
+      assertThat(classified(avro, Arrays.copyOf(valid, valid.length - 1)))
+          .isEqualTo(InvalidReason.MALFORMED_AVRO);
+      assertThat(classified(avro, FramedAvro.write(AvroSchemas.EVENT, 99, Map.of("id", "a"))))
+          .isEqualTo(InvalidReason.SCHEMA);
+      assertThat(classified(avro,
+          FramedAvro.write(AvroSchemas.EVENT, id, Map.of("id", "a", "active", List.of(4)))))
+          .isEqualTo(InvalidReason.OUT_OF_RANGE);
+      assertThat(InvalidReason.MALFORMED_AVRO.tag()).isEqualTo("malformed_avro");
+    }
+  }
+
+  private static InvalidReason classified(AvroEventReader reader, byte[] payload) {
+    try {
+      reader.parse(payload);
+      throw new AssertionError("accepted");
+    } catch (InvalidEventException e) {
+      return InvalidReason.classify(e.getMessage());
+    }
   }
 
   private String rejection(String payload) {

@@ -309,4 +309,31 @@ class DetectorConfigParserTest {
         .doesNotContain("\n");
     assertThat(effective.split(", ")).hasSize(DetectorConfigParser.DEFAULTS.size());
   }
+
+  @Test
+  void shouldReadJsonUnlessAvroIsChosen() {
+    assertThat(parse(BOOTSTRAP, DIMENSION).wireFormat()).isEqualTo(DetectorConfig.WireFormat.DEFAULT);
+    assertThat(parse(BOOTSTRAP, DIMENSION, "surprisal.format=avro",
+        "surprisal.schema.registry.url=http://registry:8081/apis/ccompat/v7").wireFormat())
+        .isEqualTo(new DetectorConfig.WireFormat("avro",
+            java.net.URI.create("http://registry:8081/apis/ccompat/v7")));
+  }
+
+  @Test
+  void shouldFailNamingTheRegistrySettingWhenAvroHasNoRegistry() {
+    assertThatThrownBy(() -> parse(BOOTSTRAP, DIMENSION, "surprisal.format=avro"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("surprisal.schema.registry.url must be an http:// or https:// URL when"
+            + " surprisal.format=avro, got \"\"");
+  }
+
+  @Test
+  void shouldFailNamingKeyRuleAndValueForAnUnknownFormatOrARegistryThatIsNotAnHttpUrl() {
+    assertThatThrownBy(() -> parse(BOOTSTRAP, DIMENSION, "surprisal.format=protobuf"))
+        .hasMessage("surprisal.format must be one of json, avro, got protobuf");
+    assertThatThrownBy(() -> parse(BOOTSTRAP, DIMENSION, "surprisal.format=avro",
+        "surprisal.schema.registry.url=registry:8081"))
+        .hasMessage("surprisal.schema.registry.url must be empty or an http:// or https:// URL,"
+            + " got registry:8081");
+  }
 }
