@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -150,6 +151,37 @@ class AvroEventReaderTest {
     assertThatThrownBy(() -> reader.parse(
         "{\"id\":\"a\",\"active\":[1]}".getBytes(StandardCharsets.UTF_8)))
         .hasMessageStartingWith("avro frame must start with the magic byte 0x00, got 0x7b");
+  }
+
+  @Test
+  void shouldRefuseRandomBytesBehindAValidHeaderOnlyWithInvalidEventException() {
+    Random random = new Random(17);
+    byte[] valid = FramedAvro.write(AvroSchemas.EVENT, eventId,
+        Map.of("id", "tx-1", "active", List.of(1, 2), "attributes", "{\"a\":1}"));
+    int accepted = 0;
+    for (int i = 0; i < 5000; i++) {
+      byte[] payload = i % 2 == 0
+          ? WireFraming.frame(eventId, randomBytes(random, random.nextInt(64)))
+          : mutated(valid, random);
+      String outcome = reason(() -> reader.parse(payload));
+      if (outcome.equals("accepted")) accepted++;
+    }
+    // reason() fails the test on anything but InvalidEventException; some mutations stay valid.
+    assertThat(accepted).isLessThan(5000);
+  }
+
+  private static byte[] randomBytes(Random random, int length) {
+    byte[] bytes = new byte[length];
+    random.nextBytes(bytes);
+    return bytes;
+  }
+
+  /** The valid frame with one byte after the header replaced. */
+  private static byte[] mutated(byte[] valid, Random random) {
+    byte[] copy = valid.clone();
+    int at = WireFraming.HEADER_BYTES + random.nextInt(valid.length - WireFraming.HEADER_BYTES);
+    copy[at] = (byte) random.nextInt(256);
+    return copy;
   }
 
   private interface Parse {
