@@ -49,8 +49,14 @@ public final class DetectorTopology {
   }
 
   /**
+   * Under surprisal.format=avro this registers the score and alert schemas with the schema
+   * registry before it builds anything ({@link MessageFormats#of}): the one thing it does beyond
+   * building, so that a registry that is down stops the start rather than a stream thread.
+   *
    * @param registry receives every model this instance accepts; callers may watch it
    * @param observer told of every event, alert, model and training round (metrics, status page)
+   * @throws InvalidConfigException under surprisal.format=avro when the registry cannot be
+   *     reached or refuses a schema
    */
   public static Topology buildTopology(
       DetectorConfig config, ModelRegistry registry, DetectorObserver observer) {

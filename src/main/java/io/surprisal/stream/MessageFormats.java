@@ -38,7 +38,8 @@ record MessageFormats(Supplier<EventReader> events, OutputWriter outputs) {
       outputs = AvroOutputs.register(
           registry, topics.alerts(), config.scoresEnabled() ? topics.scores() : null);
     } catch (RegistryException e) {
-      throw new IllegalStateException("surprisal.format=avro: " + e.getMessage(), e);
+      // The user's to fix (the URL, the registry, its compatibility level): one line, exit 2.
+      throw new InvalidConfigException("surprisal.schema.registry.url: " + e.getMessage(), e);
     }
     return new MessageFormats(
         () -> new AvroEventReader(registry, config.dimension()), outputs);

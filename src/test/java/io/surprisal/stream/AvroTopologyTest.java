@@ -145,8 +145,8 @@ class AvroTopologyTest {
         "surprisal.schema.registry.url=" + registry.url()));
 
     assertThatThrownBy(() -> DetectorTopology.buildTopology(unreachable))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageStartingWith("surprisal.format=avro: registering a schema under subject"
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith("surprisal.schema.registry.url: registering a schema under subject"
             + " alerts-value: registry " + registry.url() + " cannot be reached");
   }
 
