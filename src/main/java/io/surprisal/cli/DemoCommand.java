@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.surprisal.event.MessageJson;
+import io.surprisal.generate.DemoScenario;
 import io.surprisal.generate.DetectionTally;
 import io.surprisal.generate.ScoresConsumer;
 import io.surprisal.generate.TrafficProducer;

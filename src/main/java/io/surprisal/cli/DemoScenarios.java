@@ -1,8 +1,11 @@
 package io.surprisal.cli;
 
+import io.surprisal.generate.AnomalyScenario;
+import io.surprisal.generate.DemoScenario;
 import io.surprisal.generate.DetectionTally;
 import io.surprisal.generate.FraudFeatures;
 import io.surprisal.generate.FraudGenerator;
+import io.surprisal.generate.MarketScenario;
 import java.time.Duration;
 import picocli.CommandLine.ParseResult;
 

@@ -1,14 +1,7 @@
-package io.surprisal.cli;
+package io.surprisal.generate;
 
 import io.surprisal.event.RegimeShift;
-import io.surprisal.generate.DetectionTally;
 import io.surprisal.generate.EventGenerator.GeneratedEvent;
-import io.surprisal.generate.EventSource;
-import io.surprisal.generate.JsonTopicReader;
-import io.surprisal.generate.MarketGenerator;
-import io.surprisal.generate.MarketSummary;
-import io.surprisal.generate.RegimeSwitch;
-import io.surprisal.generate.SwitchDetections;
 import io.surprisal.stream.DetectorConfig;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -22,7 +15,7 @@ import java.util.Properties;
  * times. Reads the regime-shifts topic, prints every true switch and every detection as they
  * happen, and matches them in the summary ({@link SwitchDetections}).
  */
-final class MarketScenario implements DemoScenario {
+public final class MarketScenario implements DemoScenario {
   /**
    * The trainer task sees an event only after the scoring path sampled it to the samples topic; a
    * detection of the last events commits a little after their scores.
@@ -42,7 +35,7 @@ final class MarketScenario implements DemoScenario {
    *     many ms before now, so event times stay in the past (brokers refuse records more than an
    *     hour ahead of their clock) and inside any retention
    */
-  MarketScenario(MarketGenerator.Settings settings, long seed, long expectedEvents,
+  public MarketScenario(MarketGenerator.Settings settings, long seed, long expectedEvents,
       DetectionTally tally, PrintStream log) {
     this.settings = settings;
     this.tally = tally;

@@ -1,8 +1,6 @@
-package io.surprisal.cli;
+package io.surprisal.generate;
 
-import io.surprisal.generate.DetectionTally;
 import io.surprisal.generate.EventGenerator.GeneratedEvent;
-import io.surprisal.generate.EventSource;
 import io.surprisal.stream.DetectorConfig;
 import java.util.List;
 import java.util.Properties;
@@ -12,7 +10,7 @@ import java.util.Properties;
  * scores reader): its traffic and truth, the detector settings that suit that traffic, any reader
  * of its own, its status line and its summary.
  */
-interface DemoScenario extends AutoCloseable {
+public interface DemoScenario extends AutoCloseable {
   /** Bits per event: the detector's surprisal.feature.dimension. */
   int dimension();
 

@@ -1,8 +1,6 @@
-package io.surprisal.cli;
+package io.surprisal.generate;
 
-import io.surprisal.generate.DetectionTally;
 import io.surprisal.generate.EventGenerator.GeneratedEvent;
-import io.surprisal.generate.EventSource;
 import java.util.List;
 
 /**
@@ -10,9 +8,9 @@ import java.util.List;
  * the default one (a known Bernoulli mixture, coin-flip anomalies) and the fraud one (card
  * transactions, fraud patterns).
  */
-final class AnomalyScenario implements DemoScenario {
+public final class AnomalyScenario implements DemoScenario {
   /** The default demo's detector settings, unchanged since the walking skeleton. */
-  static final List<String> SETTINGS = List.of(
+  public static final List<String> SETTINGS = List.of(
       "surprisal.sample.rate=0.25",
       "surprisal.window.size=20000",
       "surprisal.min.training.size=5000",
@@ -22,7 +20,7 @@ final class AnomalyScenario implements DemoScenario {
   private final EventSource events;
   private final DetectionTally tally;
 
-  AnomalyScenario(int dimension, EventSource events, DetectionTally tally) {
+  public AnomalyScenario(int dimension, EventSource events, DetectionTally tally) {
     this.dimension = dimension;
     this.events = events;
     this.tally = tally;
