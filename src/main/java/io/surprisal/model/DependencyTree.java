@@ -37,11 +37,13 @@ public final class DependencyTree implements DensityModel {
 
   /** Σ_d log p(x_d = 0 | parent off): log p of the all-zero vector. */
   private final double allZero;
-  /** For each bit, what its being on adds through its children: Σ_children c(1) − c(0). */
-  private final double[] childShift;
-  /** log-odds of bit d given its parent off and on. */
-  private final double[] logOddsParentOff;
-  private final double[] logOddsParentOn;
+  /**
+   * What bit d being on adds to log p(x), its parent off and on: its log-odds given that parent
+   * value, plus the shift of its children's c from parent-off to parent-on (Σ_children c(1) −
+   * c(0)). One read per active bit.
+   */
+  private final double[] onAddsParentOff;
+  private final double[] onAddsParentOn;
 
   /**
    * @param order every bit once, each bit after its parent; order[0] is the root
@@ -76,9 +78,9 @@ public final class DependencyTree implements DensityModel {
           + " has no parent: its two probabilities must be equal, got "
           + this.onGivenParentOff[root] + " and " + this.onGivenParentOn[root]);
     }
-    this.childShift = new double[n];
-    this.logOddsParentOff = new double[n];
-    this.logOddsParentOn = new double[n];
+    double[] childShift = new double[n];
+    double[] logOddsParentOff = new double[n];
+    double[] logOddsParentOn = new double[n];
     double zero = 0;
     for (int d = 0; d < n; d++) {
       double offGivenOff = Math.log1p(-this.onGivenParentOff[d]);
@@ -87,6 +89,12 @@ public final class DependencyTree implements DensityModel {
       if (this.parent[d] != ROOT) childShift[this.parent[d]] += offGivenOn - offGivenOff;
       logOddsParentOff[d] = Math.log(this.onGivenParentOff[d]) - offGivenOff;
       logOddsParentOn[d] = Math.log(this.onGivenParentOn[d]) - offGivenOn;
+    }
+    this.onAddsParentOff = new double[n];
+    this.onAddsParentOn = new double[n];
+    for (int d = 0; d < n; d++) {
+      onAddsParentOff[d] = childShift[d] + logOddsParentOff[d];
+      onAddsParentOn[d] = childShift[d] + logOddsParentOn[d];
     }
     this.allZero = zero;
   }
@@ -161,7 +169,7 @@ public final class DependencyTree implements DensityModel {
       int d = x.activeIndex(i);
       int p = parent[d];
       boolean parentOn = p != ROOT && (on[p >>> 6] & (1L << p)) != 0;
-      sum += childShift[d] + (parentOn ? logOddsParentOn[d] : logOddsParentOff[d]);
+      sum += parentOn ? onAddsParentOn[d] : onAddsParentOff[d];
     }
     return sum;
   }

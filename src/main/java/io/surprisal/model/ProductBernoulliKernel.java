@@ -19,6 +19,12 @@ final class ProductBernoulliKernel {
   private final double[][] bitLogOdds;
   /** b_c: the log joint of the all-zero vector with component c. */
   private final double[] bias;
+  /**
+   * For C = 1 (independent bits, the ensemble's companion) a_d in one flat array, else null: one
+   * row of a single value per bit is a pointer chase per set bit, and at L = 784 it made the
+   * companion cost 1.7 µs per event where the flat sum takes a fraction of that.
+   */
+  private final double[] singleComponentLogOdds;
 
   /**
    * Takes ownership of both arrays, built by the caller in this layout: a flat copy would double
@@ -38,6 +44,12 @@ final class ProductBernoulliKernel {
     this.dimension = bitLogOdds.length;
     this.bitLogOdds = bitLogOdds;
     this.bias = bias;
+    if (components == 1) {
+      singleComponentLogOdds = new double[dimension];
+      for (int d = 0; d < dimension; d++) singleComponentLogOdds[d] = bitLogOdds[d][0];
+    } else {
+      singleComponentLogOdds = null;
+    }
   }
 
   int components() {
@@ -58,6 +70,12 @@ final class ProductBernoulliKernel {
     if (x.dimension() != dimension) {
       throw new IllegalArgumentException(
           "vector has dimension " + x.dimension() + ", the model expects " + dimension);
+    }
+    if (singleComponentLogOdds != null) {
+      double sum = bias[0];
+      for (int i = 0, n = x.activeCount(); i < n; i++) sum += singleComponentLogOdds[x.activeIndex(i)];
+      joint[0] = sum;
+      return sum;
     }
     System.arraycopy(bias, 0, joint, 0, components);
     for (int i = 0, n = x.activeCount(); i < n; i++) Rows.add(joint, bitLogOdds[x.activeIndex(i)]);
