@@ -199,8 +199,8 @@ public final class BinaryLatentModel implements DensityModel {
 
   /**
    * As {@link #score(BitVector)}, but above the enumeration limit the samples are drawn in rounds
-   * up to S and stop once log p(x) is clearly on one side of the threshold ({@link
-   * AdaptiveSampling}); the readout is then the best of the codes drawn.
+   * up to S and stop once log p(x) is clearly above the threshold ({@link AdaptiveSampling}); the
+   * readout is then the best of the codes drawn. A NaN threshold draws all S.
    */
   @Override
   public Scored score(BitVector x, double threshold) {

@@ -95,7 +95,8 @@ public final class VaeModel implements DensityModel {
 
   /**
    * As {@link #score(BitVector)}, but the samples are drawn in rounds up to S and stop once
-   * log p(x) is clearly on one side of the threshold ({@link AdaptiveSampling}).
+   * log p(x) is clearly above the threshold ({@link AdaptiveSampling}). A NaN threshold draws
+   * all S.
    */
   @Override
   public Scored score(BitVector x, double threshold) {
