@@ -113,6 +113,20 @@ lines += ["", "VAE `score(x)` at L = 784, D = 16, H = 64 (the IWAE estimate with
 for _, p, m in sorted(rows("VaeScoringBenchmark"),
                       key=lambda r: (int(r[1]["samples"]), r[1]["input"])):
     lines.append(f"| {p['samples']} | {p['input']} | {fmt(m)} |")
+adaptive = {p["sampling"]: m for _, p, m in rows("AdaptiveScoringBenchmark")}
+if adaptive:
+    lines += ["", "Binary-latent `score(x)` at L = 784 (K = 16, H = 32, a quick fit on Fashion-MNIST)",
+              "with all S = 64 samples (`fixed`, as training and the offline commands score) and",
+              "against a q = 0.001 threshold (`adaptive`, as the stream scores; docs/models.md,",
+              "Adaptive sampling); sample mode, so the median is given beside the mean:", "",
+              "| sampling | median | mean |", "| --- | --- | --- |"]
+    for sampling in ("fixed", "adaptive"):
+        m = adaptive[sampling]
+        median = m["scorePercentiles"]["50.0"]
+        lines.append(f"| {sampling} | {median:.4g} {m['scoreUnit']} | {fmt(m)} |")
+else:
+    lines += ["", "AdaptiveScoringBenchmark did not run (it needs the Debian package",
+              "dataset-fashion-mnist)."]
 lines += ["", "The JSON ends of the per-event path: `parse` is EventParser (token reader),",
           "`treeOnly` only builds the Jackson tree of the same payload (what the former parser did",
           "before any check); `writeScore` is MessageWriter, `writeScoreDatabind` the same score",

@@ -40,6 +40,7 @@ public final class MessageWriter {
       json.writeBooleanField("alert", score.alert());
       writeLong(json, "modelVersion", score.modelVersion());
       writeLatent(json, score.latent());
+      writeInteger(json, "samples", score.samples());
       json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write a score to memory", e);
@@ -133,6 +134,16 @@ public final class MessageWriter {
       json.writeEndArray();
     }
     json.writeEndObject();
+  }
+
+  private static void writeInteger(JsonGenerator json, String name, Integer value)
+      throws IOException {
+    json.writeFieldName(name);
+    if (value == null) {
+      json.writeNull();
+    } else {
+      json.writeNumber(value.intValue());
+    }
   }
 
   private static void writeLong(JsonGenerator json, String name, Long value) throws IOException {

@@ -5,7 +5,9 @@ package io.surprisal.event;
  * event is still reported, with {@code scored = false} and the numeric fields null, so no event is
  * dropped silently. {@code latent} is null when unscored or when the model gives no readout.
  * {@code score} is what {@code threshold} and {@code percentile} refer to: log p(x) itself, or under
- * surprisal.score=ensemble the ensemble's combined score. Wire form: schemas/score.schema.json.
+ * surprisal.score=ensemble the ensemble's combined score. {@code samples} is how many importance
+ * samples the model drew to estimate log p(x), null when it did not sample (or unscored). Wire
+ * form: schemas/score.schema.json.
  */
 public record Score(
     String id,
@@ -18,7 +20,16 @@ public record Score(
     Double percentile,
     boolean alert,
     Long modelVersion,
-    Latent latent) {
+    Latent latent,
+    Integer samples) {
+
+  /** A score from a model that does not sample. */
+  public Score(String id, String key, Long timestamp, boolean scored, Double logLikelihood,
+      Double score, Double threshold, Double percentile, boolean alert, Long modelVersion,
+      Latent latent) {
+    this(id, key, timestamp, scored, logLikelihood, score, threshold, percentile, alert,
+        modelVersion, latent, null);
+  }
 
   /** A score whose detection score is its log-likelihood (surprisal.score=likelihood). */
   public Score(String id, String key, Long timestamp, boolean scored, Double logLikelihood,
@@ -28,6 +39,6 @@ public record Score(
   }
 
   public static Score unscored(String id, String key, Long timestamp) {
-    return new Score(id, key, timestamp, false, null, null, null, null, false, null, null);
+    return new Score(id, key, timestamp, false, null, null, null, null, false, null, null, null);
   }
 }

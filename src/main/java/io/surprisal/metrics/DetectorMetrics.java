@@ -68,6 +68,14 @@ public final class DetectorMetrics implements MeterBinder, DetectorObserver {
     Duration.ofNanos(10_000_000)
   };
 
+  /**
+   * Upper bounds of the scoring-samples histogram's buckets: the sizes an adaptive score stops at
+   * (8, then doubling) up to the largest cap a model may have, and 1 to 4 for caps below 8.
+   */
+  static final double[] SAMPLES_BUCKETS = {
+    1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096
+  };
+
   private final Clock clock;
   private final LongAdder scored = new LongAdder();
   /** Scored events whose log-likelihood was NaN or infinite: alerted (fail closed). */
@@ -95,6 +103,7 @@ public final class DetectorMetrics implements MeterBinder, DetectorObserver {
 
   private Timer scoringLatency;
   private DistributionSummary surprisal;
+  private DistributionSummary scoringSamples;
   private Timer trainingDuration;
 
   public DetectorMetrics(Clock clock) {
@@ -148,6 +157,11 @@ public final class DetectorMetrics implements MeterBinder, DetectorObserver {
     surprisal = DistributionSummary.builder("surprisal.event.surprisal")
         .description("Surprisal -log p(x) of scored events (the negated log-likelihood)")
         .baseUnit("nats").serviceLevelObjectives(SURPRISAL_BUCKETS).register(registry);
+    scoringSamples = DistributionSummary.builder("surprisal.scoring.samples")
+        .description("Importance samples drawn to score one event, for models that sample"
+            + " (binary-latent above its enumeration limit, VAE): fewer where the alert decision"
+            + " is clear, up to the model's scoring-samples")
+        .baseUnit("samples").serviceLevelObjectives(SAMPLES_BUCKETS).register(registry);
     scoringLatency = Timer.builder("surprisal.scoring.latency")
         .description("Time in the model's log-likelihood call for one event, measured on one "
             + "scored event in " + TIME_EVERY)
@@ -230,6 +244,11 @@ public final class DetectorMetrics implements MeterBinder, DetectorObserver {
     double mean = recentMean;
     recentMean = Double.isNaN(mean) ? logLikelihood
         : mean + Math.max(DRIFT_WEIGHT, 1.0 / n) * (logLikelihood - mean);
+  }
+
+  @Override
+  public void eventSamples(int samples) {
+    scoringSamples.record(samples);
   }
 
   @Override

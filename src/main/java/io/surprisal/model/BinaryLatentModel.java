@@ -188,14 +188,29 @@ public final class BinaryLatentModel implements DensityModel {
     return score(x).latent();
   }
 
-  /** log p(x) and the latent readout; when exact, from one pass of the enumerated kernel. */
+  /**
+   * log p(x) and the latent readout; when exact, from one pass of the enumerated kernel, else from
+   * all S importance samples.
+   */
   @Override
   public Scored score(BitVector x) {
+    return score(x, Double.NaN);
+  }
+
+  /**
+   * As {@link #score(BitVector)}, but above the enumeration limit the samples are drawn in rounds
+   * up to S and stop once log p(x) is clearly above the threshold ({@link AdaptiveSampling}); the
+   * readout is then the best of the codes drawn. A NaN threshold draws all S.
+   */
+  @Override
+  public Scored score(BitVector x, double threshold) {
     if (kernel == null) {
       requireDimension(x);
-      ImportanceSamples drawn = ImportanceSamples.draw(this, x, scoringSamples, randomFor(x), false);
-      double logP = drawn.estimate().logLikelihood();
-      return new Scored(logP, drawn.readout(logP));
+      ImportanceSamples drawn =
+          ImportanceSamples.drawUntilClear(this, x, scoringSamples, randomFor(x), threshold);
+      ImportanceEstimate estimate = drawn.estimate();
+      double logP = estimate.logLikelihood();
+      return new Scored(logP, drawn.readout(logP), estimate.samples());
     }
     double[] joint = new double[kernel.components()];
     double logP = kernel.logJoint(x, joint);

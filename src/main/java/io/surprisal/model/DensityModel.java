@@ -36,6 +36,18 @@ public interface DensityModel {
     return new Scored(logLikelihood(x), latent(x));
   }
 
+  /**
+   * {@link #score(BitVector)} for a caller that will alert when the detection score is below
+   * {@code threshold}: a model that estimates log p(x) by sampling may stop drawing once the
+   * decision is clear ({@link Scored#samples()} says how many it drew). The decision stays the
+   * caller's, from the returned score. The threshold must be the one the score is compared with,
+   * or the estimate may stop on the wrong side of the real one; NaN means none is known, as
+   * {@link #score(BitVector)}. Models that do not sample ignore it, as this default does.
+   */
+  default Scored score(BitVector x, double threshold) {
+    return score(x);
+  }
+
   /** The {@code count} bits whose observed values are least probable under the model, lowest first. */
   List<FeatureContribution> explain(BitVector x, int count);
 

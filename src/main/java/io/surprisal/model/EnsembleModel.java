@@ -73,6 +73,11 @@ public final class EnsembleModel implements DensityModel {
       return this == COMPLEXITY_CORRECTED ? logLikelihood + code.nats(x) : logLikelihood;
     }
 
+    /** The inverse of {@link #value}: the log p(x) at which x's statistic is {@code value}. */
+    public double logLikelihood(BitVector x, double value, GenericCodeLength code) {
+      return this == COMPLEXITY_CORRECTED ? value - code.nats(x) : value;
+    }
+
     /** @throws IllegalArgumentException for a code no statistic has */
     public static ModelStatistic ofCode(int code) {
       for (ModelStatistic statistic : values()) {
@@ -166,12 +171,42 @@ public final class EnsembleModel implements DensityModel {
   /** Fisher's statistic, halved: the sum of every member's log p-value (≤ 0). */
   @Override
   public Scored score(BitVector x) {
-    Scored scored = model.model().score(x);
-    double sum = model.reference().logPValue(modelStatistic(x, scored.logLikelihood()));
-    for (Member companion : companions) {
-      sum += companion.reference().logPValue(companion.model().logLikelihood(x));
+    return combine(x, model.model().score(x), companionLogPValues(x));
+  }
+
+  /**
+   * As {@link #score(BitVector)}, with the model told where its log p(x) decides the alert: the
+   * companions are scored first (they are cheap), which leaves the model's member the log p-value
+   * it must reach for the sum to reach the threshold; its reference's inverse turns that into a
+   * value of the statistic, and the statistic's inverse into a log p(x).
+   */
+  @Override
+  public Scored score(BitVector x, double threshold) {
+    double[] companionLogPValues = companionLogPValues(x);
+    double others = 0;
+    for (double logPValue : companionLogPValues) others += logPValue;
+    double boundary = Double.NaN;
+    if (!Double.isNaN(threshold)) {
+      double statistic = model.reference().inverseLogPValue(threshold - others);
+      boundary = this.statistic.logLikelihood(x, statistic, codeLength);
     }
-    return new Scored(scored.logLikelihood(), scored.latent(), sum);
+    return combine(x, model.model().score(x, boundary), companionLogPValues);
+  }
+
+  private double[] companionLogPValues(BitVector x) {
+    double[] logPValues = new double[companions.size()];
+    for (int i = 0; i < logPValues.length; i++) {
+      Member companion = companions.get(i);
+      logPValues[i] = companion.reference().logPValue(companion.model().logLikelihood(x));
+    }
+    return logPValues;
+  }
+
+  /** The model's log p-value first, then the companions' in order: the same sum every time. */
+  private Scored combine(BitVector x, Scored scored, double[] companionLogPValues) {
+    double sum = model.reference().logPValue(modelStatistic(x, scored.logLikelihood()));
+    for (double logPValue : companionLogPValues) sum += logPValue;
+    return new Scored(scored.logLikelihood(), scored.latent(), sum, scored.samples());
   }
 
   /**

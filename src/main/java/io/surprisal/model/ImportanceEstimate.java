@@ -27,13 +27,17 @@ public record ImportanceEstimate(double logLikelihood, double standardError, int
 
   /** The estimate from log weights, computed on weights scaled by their maximum (which cancels). */
   static ImportanceEstimate of(double[] logWeights) {
-    int samples = logWeights.length;
+    return of(logWeights, logWeights.length);
+  }
+
+  /** The estimate from the first {@code samples} log weights (at least 1). */
+  static ImportanceEstimate of(double[] logWeights, int samples) {
     double max = Double.NEGATIVE_INFINITY;
-    for (double v : logWeights) max = Math.max(max, v);
+    for (int s = 0; s < samples; s++) max = Math.max(max, logWeights[s]);
     double sum = 0;
     double sumSquares = 0;
-    for (double v : logWeights) {
-      double w = Math.exp(v - max);
+    for (int s = 0; s < samples; s++) {
+      double w = Math.exp(logWeights[s] - max);
       sum += w;
       sumSquares += w * w;
     }

@@ -10,6 +10,8 @@ import java.util.random.RandomGenerator;
  */
 final class ImportanceSamples {
   private final double[] logWeights;
+  /** The estimate over the first estimate.samples() log weights: all unless stopped early. */
+  private final ImportanceEstimate estimate;
   /** The decoder's log-odds per sample (S·L, sample-major), or null when not kept. */
   private final double[] logits;
   /** The drawn code with the highest joint log p(x, z), as K bits, and that joint. */
@@ -17,32 +19,75 @@ final class ImportanceSamples {
   private final double bestLogJoint;
 
   private ImportanceSamples(
-      double[] logWeights, double[] logits, String bestCode, double bestLogJoint) {
+      double[] logWeights, ImportanceEstimate estimate, double[] logits, String bestCode,
+      double bestLogJoint) {
     this.logWeights = logWeights;
+    this.estimate = estimate;
     this.logits = logits;
     this.bestCode = bestCode;
     this.bestLogJoint = bestLogJoint;
   }
 
+  /** S draws, with the decoder's outputs kept when {@code keepLogits} (for explanations). */
   static ImportanceSamples draw(
       BinaryLatentModel model, BitVector x, int samples, RandomGenerator random, boolean keepLogits) {
-    if (samples < 1) throw new IllegalArgumentException("samples must be >= 1, got " + samples);
-    BinaryInputMlp encoder = model.encoder();
-    BinaryInputMlp decoder = model.decoder();
-    int latent = model.latent();
-    int dimension = model.dimension();
-    double[] proposal = new double[latent];
-    encoder.forward(
-        x.activeIndices(), x.activeCount(), new double[Math.max(encoder.hidden(), 1)], proposal);
+    return draw(model, x, samples, random, keepLogits, Double.NaN);
+  }
 
+  /**
+   * Draws in rounds up to S until the estimate is clear of the boundary ({@link
+   * AdaptiveSampling}); a NaN boundary draws all S.
+   */
+  static ImportanceSamples drawUntilClear(
+      BinaryLatentModel model, BitVector x, int samples, RandomGenerator random, double boundary) {
+    return draw(model, x, samples, random, false, boundary);
+  }
+
+  private static ImportanceSamples draw(BinaryLatentModel model, BitVector x, int samples,
+      RandomGenerator random, boolean keepLogits, double boundary) {
+    if (samples < 1) throw new IllegalArgumentException("samples must be >= 1, got " + samples);
+    Drawer drawer = new Drawer(model, x, random, keepLogits ? new double[samples * model.dimension()]
+        : null);
     double[] logWeights = new double[samples];
-    double[] kept = keepLogits ? new double[samples * dimension] : null;
-    double[] out = new double[dimension];
-    double[] scratch = new double[decoder.hidden()];
-    int[] active = new int[latent];
-    int[] bestActive = new int[0];
-    double bestLogJoint = Double.NEGATIVE_INFINITY;
-    for (int s = 0; s < samples; s++) {
+    ImportanceEstimate estimate = AdaptiveSampling.estimate(drawer::next, logWeights, boundary);
+    char[] code = new char[model.latent()];
+    java.util.Arrays.fill(code, '0');
+    for (int j : drawer.bestActive) code[j] = '1';
+    return new ImportanceSamples(
+        logWeights, estimate, drawer.kept, new String(code), drawer.bestLogJoint);
+  }
+
+  /** One event's proposal and scratch space: draws one code and its log weight at a time. */
+  private static final class Drawer {
+    private final BinaryLatentModel model;
+    private final BitVector x;
+    private final RandomGenerator random;
+    private final double[] kept;
+    private final double[] proposal;
+    private final double[] out;
+    private final double[] scratch;
+    private final int[] active;
+    private int drawn;
+    private int[] bestActive = new int[0];
+    private double bestLogJoint = Double.NEGATIVE_INFINITY;
+
+    Drawer(BinaryLatentModel model, BitVector x, RandomGenerator random, double[] kept) {
+      this.model = model;
+      this.x = x;
+      this.random = random;
+      this.kept = kept;
+      BinaryInputMlp encoder = model.encoder();
+      proposal = new double[model.latent()];
+      encoder.forward(
+          x.activeIndices(), x.activeCount(), new double[Math.max(encoder.hidden(), 1)], proposal);
+      out = new double[model.dimension()];
+      scratch = new double[model.decoder().hidden()];
+      active = new int[model.latent()];
+    }
+
+    double next() {
+      int latent = proposal.length;
+      int dimension = out.length;
       int count = 0;
       double logQ = 0;
       for (int j = 0; j < latent; j++) {
@@ -54,21 +99,18 @@ final class ImportanceSamples {
           logQ -= Logistic.softplus(l);
         }
       }
-      decoder.forward(active, count, scratch, out);
+      model.decoder().forward(active, count, scratch, out);
       double logJoint = model.logPrior(active, count);
       logJoint -= Logistic.sumSoftplus(out, dimension);
       for (int i = 0, n = x.activeCount(); i < n; i++) logJoint += out[x.activeIndex(i)];
-      logWeights[s] = logJoint - logQ;
       if (logJoint > bestLogJoint) {
         bestLogJoint = logJoint;
         bestActive = java.util.Arrays.copyOf(active, count);
       }
-      if (kept != null) System.arraycopy(out, 0, kept, s * dimension, dimension);
+      if (kept != null) System.arraycopy(out, 0, kept, drawn * dimension, dimension);
+      drawn++;
+      return logJoint - logQ;
     }
-    char[] code = new char[latent];
-    java.util.Arrays.fill(code, '0');
-    for (int j : bestActive) code[j] = '1';
-    return new ImportanceSamples(logWeights, kept, new String(code), bestLogJoint);
   }
 
   /**
@@ -81,7 +123,7 @@ final class ImportanceSamples {
 
   /** log of the mean weight, with its standard error: see {@link ImportanceEstimate#of}. */
   ImportanceEstimate estimate() {
-    return ImportanceEstimate.of(logWeights);
+    return estimate;
   }
 
   /** Adds Σ_s w̃_s σ(a_sd) to meanOn and Σ_s w̃_s σ(−a_sd) to meanOff, w̃ the normalized weights. */

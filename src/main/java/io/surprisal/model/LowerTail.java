@@ -54,6 +54,22 @@ public record LowerTail(double[] logLikelihoods, double[] rates) {
     return Math.exp(Math.log(rates[i]) + slope * (logLikelihood - logLikelihoods[i]));
   }
 
+  /**
+   * The inverse of {@link #rateBelow}: the lowest log-likelihood whose rate below is at least
+   * exp(logRate), along the same segments (the deepest one extended below the deepest node).
+   * +∞ when no rate reaches it (above the highest node's, or an empty tail); −∞ for a logRate of
+   * −∞.
+   */
+  public double logLikelihoodAtLogRate(double logRate) {
+    int count = rates.length;
+    if (count == 0 || logRate > Math.log(rates[count - 1])) return Double.POSITIVE_INFINITY;
+    int i = 0;
+    while (i < count - 2 && logRate > Math.log(rates[i + 1])) i++;
+    double slope = (Math.log(rates[i + 1]) - Math.log(rates[i]))
+        / (logLikelihoods[i + 1] - logLikelihoods[i]);
+    return logLikelihoods[i] + (logRate - Math.log(rates[i])) / slope;
+  }
+
   @Override
   public double[] logLikelihoods() {
     return logLikelihoods.clone();

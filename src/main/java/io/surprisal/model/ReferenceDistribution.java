@@ -64,6 +64,35 @@ public record ReferenceDistribution(double[] quantiles, LowerTail lowerTail) {
     return Math.log((double) atOrBelow(logLikelihood) / quantiles.length);
   }
 
+  /**
+   * The inverse of {@link #logPValue}: the lowest value whose log p-value is at least the given
+   * one, so that a value is below it exactly when its log p-value is below the given one (in the
+   * fitted tail up to rounding). −∞ when every value's log p-value reaches it (at or below the
+   * floor, or at or below log 1/(n+1) with no tail), +∞ when none does (above 0). What a combined
+   * score's threshold asks of one member, given the others' log p-values ({@link
+   * EnsembleModel#score(io.surprisal.event.BitVector, double)}).
+   */
+  public double inverseLogPValue(double logPValue) {
+    if (Double.isNaN(logPValue)) {
+      throw new IllegalArgumentException("logPValue must be a number, got NaN");
+    }
+    if (logPValue <= LOG_FLOOR) return Double.NEGATIVE_INFINITY;
+    if (logPValue > 0) return Double.POSITIVE_INFINITY;
+    int n = quantiles.length;
+    if (logPValue <= Math.log(1.0 / (n + 1))) {
+      // Below the smallest value the tail's rate, capped at 1/(n+1); at it already 2/(n+1).
+      if (lowerTail.isEmpty()) return Double.NEGATIVE_INFINITY;
+      return Math.min(lowerTail.logLikelihoodAtLogRate(logPValue), quantiles[0]);
+    }
+    // From the smallest value on, log((k+1)/(n+1)) with k values at or below: the least k that
+    // reaches it, checked with the very expression logPValue uses; k values are at or below
+    // quantiles[k-1] and fewer below it, ties included.
+    int k = (int) Math.max(1, Math.min(n, Math.ceil(Math.exp(logPValue) * (n + 1.0) - 1)));
+    while (k > 1 && Math.log(k / (n + 1.0)) >= logPValue) k--;
+    while (k < n && Math.log((k + 1.0) / (n + 1.0)) < logPValue) k++;
+    return quantiles[k - 1];
+  }
+
   /** The smallest value kept: below it the fitted tail answers. */
   public double smallest() {
     return quantiles[0];

@@ -90,12 +90,23 @@ public final class VaeModel implements DensityModel {
   /** The IWAE estimate with S = scoring samples, and the posterior mean as the latent readout. */
   @Override
   public Scored score(BitVector x) {
+    return score(x, Double.NaN);
+  }
+
+  /**
+   * As {@link #score(BitVector)}, but the samples are drawn in rounds up to S and stop once
+   * log p(x) is clearly above the threshold ({@link AdaptiveSampling}). A NaN threshold draws
+   * all S.
+   */
+  @Override
+  public Scored score(BitVector x, double threshold) {
     double[] encoded = encode(x);
     ImportanceEstimate estimate =
-        estimate(x, encoded, scoringSamples, EventRandom.forEvent(x));
+        estimate(x, encoded, scoringSamples, EventRandom.forEvent(x), threshold);
     double[] mean = new double[latentDimension()];
     System.arraycopy(encoded, 0, mean, 0, mean.length);
-    return new Scored(estimate.logLikelihood(), LatentSummary.posteriorMean(mean));
+    return new Scored(
+        estimate.logLikelihood(), LatentSummary.posteriorMean(mean), estimate.samples());
   }
 
   /** E[z|x] under the encoder: μ(x). */
@@ -110,18 +121,17 @@ public final class VaeModel implements DensityModel {
   /** log (1/S) Σ_s p(x, z_s)/q(z_s|x) with z_s ~ q(z|x) drawn from {@code random}, and its SE. */
   public ImportanceEstimate estimate(BitVector x, int samples, RandomGenerator random) {
     if (samples < 1) throw new IllegalArgumentException("samples must be >= 1, got " + samples);
-    return estimate(x, encode(x), samples, random);
+    return estimate(x, encode(x), samples, random, Double.NaN);
   }
 
-  private ImportanceEstimate estimate(
-      BitVector x, double[] encoded, int samples, RandomGenerator random) {
+  /** Up to S draws, fewer when clear of the boundary; all S when it is NaN. */
+  private ImportanceEstimate estimate(BitVector x, double[] encoded, int samples,
+      RandomGenerator random, double boundary) {
     int latent = latentDimension();
-    int dimension = dimension();
     double[] z = new double[latent];
-    double[] logits = new double[dimension];
+    double[] logits = new double[dimension()];
     double[] scratch = new double[decoder.hidden()];
-    double[] logWeights = new double[samples];
-    for (int s = 0; s < samples; s++) {
+    AdaptiveSampling.LogWeights draws = () -> {
       // log p(z) − log q(z|x) with z = μ + σ·ε: the 2π terms cancel, leaving
       // −½Σz² + ½Σε² + ½Σv.
       double logRatio = 0;
@@ -132,9 +142,9 @@ public final class VaeModel implements DensityModel {
         logRatio += 0.5 * (epsilon * epsilon - z[j] * z[j] + logVariance);
       }
       decoder.forward(z, scratch, logits);
-      logWeights[s] = logRatio + logBernoulli(x, logits);
-    }
-    return ImportanceEstimate.of(logWeights);
+      return logRatio + logBernoulli(x, logits);
+    };
+    return AdaptiveSampling.estimate(draws, new double[samples], boundary);
   }
 
   /** log p(x|z) = Σ_{x_d=1} a_d − Σ_d softplus(a_d), a the decoder's log-odds. */

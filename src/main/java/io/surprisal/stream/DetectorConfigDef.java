@@ -213,7 +213,10 @@ public final class DetectorConfigDef extends ConfigDef {
             + " importance sampling");
     define("surprisal.binary-latent.scoring-samples", Type.INT, 64,
         range(1, ImportanceEstimate.MAX_SCORING_SAMPLES), LOW,
-        "S, importance samples per score when K is above the enumeration limit");
+        "S, the most importance samples per score when K is above the enumeration limit: the"
+            + " stream draws them in rounds of 8, 16, 32, ... and stops once log p(x) is clearly"
+            + " above the threshold ([models.md](models.md#adaptive-sampling)); training and the"
+            + " offline commands draw all S");
   }
 
   private void vae() {
@@ -225,8 +228,10 @@ public final class DetectorConfigDef extends ConfigDef {
         "k, importance samples per row in the IWAE training bound; `1` is the plain ELBO");
     define("surprisal.vae.scoring-samples", Type.INT, 16,
         range(1, ImportanceEstimate.MAX_SCORING_SAMPLES), LOW,
-        "S, importance samples per score (and for the validation that stops training); its"
-            + " scoring cost: [models.md](models.md#model-kinds)");
+        "S, the most importance samples per score (and all of them for the validation that stops"
+            + " training): the stream draws them in rounds of 8, 16, 32, ... and stops once"
+            + " log p(x) is clearly above the threshold ([models.md](models.md#adaptive-sampling));"
+            + " its scoring cost: [models.md](models.md#model-kinds)");
     define("surprisal.vae.learning-rate", Type.DOUBLE, 0.003, finitePositive(), LOW,
         "Adam's step size");
     define("surprisal.vae.max-epochs", Type.INT, 100, atLeast(1), LOW,

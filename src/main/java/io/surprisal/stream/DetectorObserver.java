@@ -50,6 +50,12 @@ public interface DetectorObserver {
   default void eventScored(double logLikelihood, long scoringNanos) {}
 
   /**
+   * How many importance samples the model drew to score an event (after {@link #eventScored});
+   * only called for models that estimate log p(x) by sampling.
+   */
+  default void eventSamples(int samples) {}
+
+  /**
    * The latent readout of a scored event (after {@link #eventScored}): a mixture component or a
    * binary code, for occupancy metrics. Not called when the model gives no readout.
    */

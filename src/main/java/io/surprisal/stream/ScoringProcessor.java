@@ -18,7 +18,8 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * Scores each valid event with the instance's live model: an alert when log p(x) falls below the
  * model's threshold, a score record (when enabled), and a sampled copy for the trainer. Before the
- * first model, events are reported as unscored rather than dropped.
+ * first model, events are reported as unscored rather than dropped. The model is told the live
+ * threshold, so a model that samples draws only as many samples as the decision needs.
  */
 final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]> {
 
@@ -74,28 +75,33 @@ final class ScoringProcessor implements Processor<byte[], Event, byte[], byte[]>
       score = Score.unscored(event.id(), key, timestamp);
       observer.eventUnscored();
     } else {
+      Calibration calibration = live.calibration();
       Scored scored;
       long scoringNanos = DetectorObserver.NOT_TIMED;
       if (--untilTimed <= 0) {
         // Timed around the model call alone: the cost of scoring, not of JSON or forwarding.
         untilTimed = DetectorObserver.TIME_EVERY;
         long started = System.nanoTime();
-        scored = live.model().score(event.features());
+        scored = live.model().score(event.features(), calibration.threshold());
         scoringNanos = System.nanoTime() - started;
       } else {
-        scored = live.model().score(event.features());
+        scored = live.model().score(event.features(), calibration.threshold());
       }
       double logLikelihood = scored.logLikelihood();
       Latent latent = latent(scored.latent());
       observer.eventScored(logLikelihood, scoringNanos);
+      Integer samples = null;
+      if (scored.samples() > 0) {
+        samples = scored.samples();
+        observer.eventSamples(scored.samples());
+      }
       // A VAE's readout is a posterior mean, not a state to count.
       if (latent != null && latent.state() != null) observer.eventLatent(latent.state());
       // Fail closed: a score that is not a number (or −∞) alerts, with percentile 0.
-      Calibration calibration = live.calibration();
       double percentile = calibration.percentile(scored.score());
       alert = calibration.isAlert(scored.score());
       score = new Score(event.id(), key, timestamp, true, logLikelihood, scored.score(),
-          calibration.threshold(), percentile, alert, live.version(), latent);
+          calibration.threshold(), percentile, alert, live.version(), latent, samples);
       if (alert) {
         Alert message = new Alert(event.id(), key, timestamp, logLikelihood, scored.score(),
             calibration.threshold(), percentile, live.version(),

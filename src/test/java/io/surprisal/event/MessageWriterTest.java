@@ -40,8 +40,8 @@ class MessageWriterTest {
         default -> null;
       };
       scores.add(new Score("e-" + i, i % 5 == 0 ? null : "entity-" + i, random.nextLong(0, 1L << 50),
-          true, logLikelihood, -30.0 - random.nextDouble(), random.nextDouble(), i % 7 == 0,
-          1L + i, latent));
+          true, logLikelihood, logLikelihood, -30.0 - random.nextDouble(), random.nextDouble(),
+          i % 7 == 0, 1L + i, latent, i % 2 == 0 ? null : 8 << (i % 4)));
     }
     for (Score score : scores) {
       byte[] written = MessageWriter.score(score);

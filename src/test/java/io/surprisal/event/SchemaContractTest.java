@@ -248,6 +248,27 @@ class SchemaContractTest {
   }
 
   @Test
+  void shouldAcceptAScoresSamplesWhenScoredAndAScoreWrittenBeforeSamplesExisted()
+      throws Exception {
+    Score sampled = new Score("e-2", "k", 1L, true, -7.0, -7.0, -6.0, 0.5, false, 1L,
+        new Latent("0110", 0.5), 16);
+    assertThat(errors(scoreSchema, MessageWriter.score(sampled))).isEmpty();
+    assertThat(MessageJson.read(MessageWriter.score(sampled), Score.class)).isEqualTo(sampled);
+    ObjectNode older = (ObjectNode) JSON.readTree(MessageWriter.score(sampled));
+    older.remove("samples");
+    assertThat(scoreSchema.validate(older)).isEmpty();
+    assertThat(JSON.treeToValue(older, Score.class).samples()).isNull();
+
+    ObjectNode none = (ObjectNode) JSON.readTree(MessageWriter.score(sampled));
+    none.put("samples", 0);
+    assertThat(scoreSchema.validate(none)).isNotEmpty();
+    ObjectNode unscored =
+        (ObjectNode) JSON.readTree(MessageWriter.score(Score.unscored("e-1", "k", 1L)));
+    unscored.put("samples", 8);
+    assertThat(scoreSchema.validate(unscored)).isNotEmpty();
+  }
+
+  @Test
   void shouldWriteNullLogLikelihoodAlertedWithPercentileZeroWhenTheModelGivesNoFiniteValue()
       throws IOException {
     for (double notFinite : new double[] {Double.NEGATIVE_INFINITY, Double.NaN}) {

@@ -78,6 +78,21 @@ class DetectorMetricsTest {
   }
 
   @Test
+  void shouldRecordTheImportanceSamplesOfEachSampledScoreInRoundSizedBuckets() {
+    metrics.eventSamples(8);
+    metrics.eventSamples(8);
+    metrics.eventSamples(32);
+    metrics.eventSamples(64);
+
+    assertThat(sample("surprisal_scoring_samples_bucket{le=\"4.0\"}")).isZero();
+    assertThat(sample("surprisal_scoring_samples_bucket{le=\"8.0\"}")).isEqualTo(2);
+    assertThat(sample("surprisal_scoring_samples_bucket{le=\"32.0\"}")).isEqualTo(3);
+    assertThat(sample("surprisal_scoring_samples_bucket{le=\"64.0\"}")).isEqualTo(4);
+    assertThat(sample("surprisal_scoring_samples_count")).isEqualTo(4);
+    assertThat(sample("surprisal_scoring_samples_sum")).isEqualTo(112);
+  }
+
+  @Test
   void shouldServeScoringLatencyAsBucketsOnlyWithoutClientSidePercentiles() {
     metrics.eventScored(-3.0, 800);
 

@@ -120,6 +120,27 @@ class BinaryLatentModelTest {
   }
 
   @Test
+  void shouldDrawOneRoundWhenFarFromTheThresholdAllSWithoutOneAndNoneWhenExact() {
+    BinaryLatentModel exact = BinaryLatentFixtures.random(6, 8, 16, 1.5, 12, 35);
+    BinaryLatentModel sampled = BinaryLatentFixtures.withEnumerationLimit(exact, 3);
+    SplittableRandom random = new SplittableRandom(36);
+    for (int i = 0; i < 20; i++) {
+      BitVector x = exact.sample(random);
+      Scored fixed = sampled.score(x);
+      assertThat(fixed.samples()).isEqualTo(64);
+      Scored far = sampled.score(x, fixed.logLikelihood() - 1_000);
+      // The first 8 of the event's own draws: the same estimate as asking for 8.
+      assertThat(far.samples()).isEqualTo(8);
+      assertThat(far.logLikelihood())
+          .isEqualTo(sampled.estimate(x, 8, EventRandom.forEvent(x)).logLikelihood());
+      assertThat(sampled.score(x, fixed.logLikelihood() - 1_000)).isEqualTo(far);
+      // On the fixed estimate itself: every round, and the fixed estimate and readout.
+      assertThat(sampled.score(x, fixed.logLikelihood())).isEqualTo(fixed);
+      assertThat(exact.score(x, fixed.logLikelihood() - 1_000).samples()).isZero();
+    }
+  }
+
+  @Test
   void shouldDrawVectorsWithTheirExactProbabilities() {
     BinaryLatentModel model = BinaryLatentFixtures.random(2, 2, 3, 2.0, 12, 41);
     SplittableRandom random = new SplittableRandom(42);

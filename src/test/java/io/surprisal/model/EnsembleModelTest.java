@@ -131,6 +131,45 @@ class EnsembleModelTest {
   }
 
   @Test
+  void shouldTellItsModelTheLogLikelihoodAtWhichTheCombinedScoreCrossesTheThreshold() {
+    BinaryLatentModel sampled = BinaryLatentFixtures.withEnumerationLimit(
+        BinaryLatentFixtures.random(6, 8, 12, 1.5, 12, 35), 3);
+    GenericCodeLength code = new GenericCodeLength(12);
+    SplittableRandom random = new SplittableRandom(11);
+    double[] holdout = new double[200];
+    for (int i = 0; i < holdout.length; i++) {
+      BitVector x = sampled.sample(random);
+      holdout[i] = COMPLEXITY_CORRECTED.value(x, sampled.logLikelihood(x), code);
+    }
+    java.util.Arrays.sort(holdout);
+    ReferenceDistribution reference = new ReferenceDistribution(holdout, LowerTail.NONE);
+    EnsembleModel ensemble = new EnsembleModel(new EnsembleModel.Member(sampled, reference),
+        COMPLEXITY_CORRECTED, List.of(new EnsembleModel.Member(INDEPENDENT_BITS, TAILED)));
+    double threshold = -4;
+    int firstRound = 0;
+    int more = 0;
+    for (int i = 0; i < 200; i++) {
+      BitVector x = sampled.sample(random);
+      double others = TAILED.logPValue(INDEPENDENT_BITS.logLikelihood(x));
+      // The sum reaches the threshold where the model's log p-value reaches threshold − others.
+      double boundary = reference.inverseLogPValue(threshold - others) - code.nats(x);
+      Scored expected = sampled.score(x, boundary);
+      Scored scored = ensemble.score(x, threshold);
+      assertThat(scored.samples()).isEqualTo(expected.samples());
+      assertThat(scored.logLikelihood()).isEqualTo(expected.logLikelihood());
+      assertThat(scored.score()).isEqualTo(
+          reference.logPValue(expected.logLikelihood() + code.nats(x)) + others);
+      assertThat(scored.score() >= threshold).isEqualTo(ensemble.score(x).score() >= threshold);
+      if (scored.samples() == 8) firstRound++;
+      if (scored.samples() > 8) more++;
+      // A threshold no combined score can miss: no log p(x) decides it, the first round does.
+      assertThat(ensemble.score(x, -1e6).samples()).isEqualTo(8);
+    }
+    assertThat(firstRound).isPositive();
+    assertThat(more).isPositive();
+  }
+
+  @Test
   void shouldRefuseACompanionOfAnotherDimensionAnEnsembleInsideAndNoCompanions() {
     BernoulliMixture narrow = BernoulliMixture.of(new double[] {1.0}, new double[][] {{0.5, 0.5}});
     assertThatThrownBy(() -> of(MODEL, narrow))

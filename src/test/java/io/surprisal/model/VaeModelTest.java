@@ -92,6 +92,28 @@ class VaeModelTest {
   }
 
   @Test
+  void shouldDrawOneRoundWhenFarFromTheThresholdAndAllSWithoutOne() {
+    VaeModel model = VaeFixtures.random(3, 6, 12, 1.2, 64, 6);
+    SplittableRandom random = new SplittableRandom(7);
+    for (int i = 0; i < 20; i++) {
+      BitVector x = model.sample(random);
+      Scored fixed = model.score(x);
+      assertThat(fixed.samples()).isEqualTo(64);
+      Scored far = model.score(x, fixed.logLikelihood() - 1_000);
+      // The first 8 of the event's own draws: the same estimate as asking for 8.
+      assertThat(far.samples()).isEqualTo(8);
+      assertThat(far.logLikelihood())
+          .isEqualTo(model.estimate(x, 8, EventRandom.forEvent(x)).logLikelihood());
+      assertThat(far.latent().mean()).containsExactly(fixed.latent().mean());
+      assertThat(model.score(x, fixed.logLikelihood() - 1_000)).usingRecursiveComparison()
+          .isEqualTo(far);
+      // On the fixed estimate itself: every round, and the fixed estimate.
+      assertThat(model.score(x, fixed.logLikelihood())).usingRecursiveComparison()
+          .isEqualTo(fixed);
+    }
+  }
+
+  @Test
   void shouldDrawVectorsWithTheModelsProbabilities() {
     VaeModel model = VaeFixtures.random(1, 4, 3, 1.5, 16, 8);
     int draws = 40_000;

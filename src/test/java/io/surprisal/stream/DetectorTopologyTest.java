@@ -8,9 +8,12 @@ import io.surprisal.event.BitVector;
 import io.surprisal.event.Schemas;
 import io.surprisal.generate.SyntheticMixtures;
 import io.surprisal.model.BernoulliMixture;
+import io.surprisal.model.BinaryLatentFixtures;
+import io.surprisal.model.BinaryLatentModel;
 import io.surprisal.model.Calibration;
 import io.surprisal.model.ModelCodec;
 import io.surprisal.model.PublishedModel;
+import io.surprisal.model.Scored;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -93,6 +96,36 @@ class DetectorTopologyTest {
     assertThat(score.get("latent").get("state").asText()).isEqualTo(truth.latent(x).state());
     assertThat(score.get("latent").get("probability").asDouble())
         .isEqualTo(truth.latent(x).probability());
+    // A mixture computes log p(x) without sampling.
+    assertThat(score.get("samples").isNull()).isTrue();
+  }
+
+  @Test
+  void shouldScoreASampledModelAgainstTheLiveThresholdAndReportItsSamples() throws IOException {
+    BinaryLatentModel model = BinaryLatentFixtures.withEnumerationLimit(
+        BinaryLatentFixtures.random(6, 8, DIMENSION, 1.5, 12, 35), 3);
+    Random random = new Random(36);
+    double[] holdout = IntStream.range(0, 500)
+        .mapToDouble(i -> model.logLikelihood(model.sample(random))).sorted().toArray();
+    Calibration calibration = new Calibration(holdout[4], 0.01, holdout.length, holdout);
+    models.pipeInput("model", ModelCodec.encode(
+        new PublishedModel(1, 0L, 500, -8.0, calibration, model)));
+    List<Integer> samples = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      BitVector x = model.sample(random);
+      send("k" + i, "{\"id\":\"s" + i + "\",\"bits\":\"" + x.toBitString() + "\"}");
+      byte[] record = scores.readValue();
+      conform("score.schema.json", List.of(record));
+      JsonNode score = JSON.readTree(record);
+      Scored expected = model.score(x, calibration.threshold());
+      assertThat(score.get("samples").asInt()).isEqualTo(expected.samples());
+      assertThat(score.get("logLikelihood").asDouble()).isEqualTo(expected.logLikelihood());
+      assertThat(score.get("alert").asBoolean())
+          .isEqualTo(calibration.isAlert(model.score(x).logLikelihood()));
+      samples.add(expected.samples());
+    }
+    // Most events are far above the threshold: one round of 8 of the 64.
+    assertThat(samples).contains(8).allMatch(n -> n >= 8 && n <= 64);
   }
 
   @Test
