@@ -49,6 +49,11 @@ throughput mixture-39 --events "$EVENTS_39" --dimension 39 --components 32 --rou
   --latency-seconds "$LATENCY_SECONDS"
 throughput mixture-784 --events "$EVENTS_784" --dimension 784 --components 32 --rounds "$ROUNDS" \
   --latency-seconds "$LATENCY_SECONDS"
+# The default score against the model's log p(x) alone: what the ensemble's members cost.
+throughput mixture-39-likelihood --score likelihood --events "$EVENTS_39" --dimension 39 \
+  --components 32 --rounds "$ROUNDS"
+throughput mixture-784-likelihood --score likelihood --events "$EVENTS_784" --dimension 784 \
+  --components 32 --rounds "$ROUNDS"
 for kind in binary-latent vae; do
   throughput "$kind-784" --model "$kind" --scoring-samples 16 --events "$EVENTS_NEURAL_784" \
     --dimension 784 --components 32 --rounds "$ROUNDS"
