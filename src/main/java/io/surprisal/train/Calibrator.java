@@ -92,6 +92,11 @@ public final class Calibrator {
         ThresholdMethod.HOLDOUT_MINIMUM, ConformalRate.interval(1, n), lowerTail);
   }
 
+  /** The smallest holdout value the calibration keeps: below it, far-out contamination. */
+  public double smallestKept(double[] holdoutLogLikelihoods) {
+    return fence.trim(sortedFinite(holdoutLogLikelihoods))[0];
+  }
+
   /** Mean of the holdout values the calibration keeps: the model's typical normal log-likelihood. */
   public double keptMean(double[] holdoutLogLikelihoods) {
     double[] sorted = holdoutLogLikelihoods.clone();
