@@ -37,6 +37,7 @@ public final class AvroScoreWriter {
     record.put("percentile", AvroRecords.finiteOrNull(score.percentile()));
     record.put("alert", score.alert());
     record.put("modelVersion", score.modelVersion());
+    record.put("samples", score.samples());
     record.put("latent", AvroRecords.latent(schema, score.latent()));
     return AvroRecords.framed(schemaId, writer, record);
   }

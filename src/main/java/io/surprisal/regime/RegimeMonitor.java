@@ -25,6 +25,16 @@ import java.util.SplittableRandom;
 public final class RegimeMonitor {
   private final double reference;
   private final double threshold;
+  /**
+   * The most one sample adds to the CUSUM's surprise. A single improbable event is the alert's
+   * business; a regime is a run of moderately improbable ones. Uncapped, an anomaly that the
+   * calibration's fence kept out of the holdout brings 3.5 standard deviations or more, and a few
+   * of them close together passed h on unchanged traffic. Capping costs nothing in control (it
+   * only lowers increments, so false alarms come no sooner) and little against a shift of a few
+   * standard deviations, whose samples mostly lie below it.
+   */
+  static final double MAX_SURPRISE = 3;
+
   /** How many standard errors of the holdout's bias the reference allows for. */
   static final double ALLOWANCE_DEVIATIONS = 3;
 
@@ -66,7 +76,8 @@ public final class RegimeMonitor {
     }
     if (!cusum.isArmed()) return null;
     Scored scored = live.model().score(x);
-    return cusum.update(surprise(live.calibration(), scored.score()), timestamp,
+    double surprise = Math.min(MAX_SURPRISE, surprise(live.calibration(), scored.score()));
+    return cusum.update(surprise, timestamp,
         scored.latent() == null ? null : scored.latent().state());
   }
 

@@ -22,11 +22,12 @@ class WireFramingTest {
    * The score below as Avro's GenericDatumWriter wrote it with schemas/score.avsc, framed for
    * schema id 7: 00 | 00000007 | id "e1" | key union 1 "k" | timestamp union 1 1000 | scored 1 |
    * logLikelihood, score, threshold, percentile as union 1 + little-endian double | alert 0 |
-   * modelVersion union 1 3 | latent union 1 {state union 1 "5", probability union 1, mean 0}.
+   * modelVersion union 1 3 | samples union 0 (null) | latent union 1 {state union 1 "5",
+   * probability union 1, mean 0}.
    */
   private static final String RECORDED_SCORE = "000000000704653102026b02d00f01"
       + "02000000000000f0bf" + "02000000000000f0bf" + "020000000000000cc0" + "02000000000000e03f"
-      + "00" + "0206" + "0202023502cdccccccccccec3f00";
+      + "00" + "0206" + "00" + "0202023502cdccccccccccec3f00";
 
   private static final Score SCORE = new Score("e1", "k", 1000L, true, -1.0, -1.0, -3.5, 0.5,
       false, 3L, new Latent("5", 0.9));

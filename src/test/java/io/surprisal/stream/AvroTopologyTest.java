@@ -87,7 +87,8 @@ class AvroTopologyTest {
     GenericRecord score = decoded(scores.readValue(), "scores-value");
     assertThat(score.toString()).isEqualTo("{\"id\": \"e1\", \"key\": \"k1\", \"timestamp\": 5,"
         + " \"scored\": false, \"logLikelihood\": null, \"score\": null, \"threshold\": null,"
-        + " \"percentile\": null, \"alert\": false, \"modelVersion\": null, \"latent\": null}");
+        + " \"percentile\": null, \"alert\": false, \"modelVersion\": null, \"samples\": null,"
+        + " \"latent\": null}");
   }
 
   @Test
