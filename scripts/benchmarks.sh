@@ -49,6 +49,12 @@ throughput mixture-39 --events "$EVENTS_39" --dimension 39 --components 32 --rou
   --latency-seconds "$LATENCY_SECONDS"
 throughput mixture-784 --events "$EVENTS_784" --dimension 784 --components 32 --rounds "$ROUNDS" \
   --latency-seconds "$LATENCY_SECONDS"
+# The detector's default score (the ensemble) against the model's log p(x) alone above: what
+# the ensemble's members cost end to end.
+throughput mixture-39-ensemble --score ensemble --events "$EVENTS_39" --dimension 39 \
+  --components 32 --rounds "$ROUNDS"
+throughput mixture-784-ensemble --score ensemble --events "$EVENTS_784" --dimension 784 \
+  --components 32 --rounds "$ROUNDS"
 # The default score against the model's log p(x) alone: what the ensemble's members cost.
 throughput mixture-39-likelihood --score likelihood --events "$EVENTS_39" --dimension 39 \
   --components 32 --rounds "$ROUNDS"
