@@ -55,11 +55,6 @@ throughput mixture-39-ensemble --score ensemble --events "$EVENTS_39" --dimensio
   --components 32 --rounds "$ROUNDS"
 throughput mixture-784-ensemble --score ensemble --events "$EVENTS_784" --dimension 784 \
   --components 32 --rounds "$ROUNDS"
-# The default score against the model's log p(x) alone: what the ensemble's members cost.
-throughput mixture-39-likelihood --score likelihood --events "$EVENTS_39" --dimension 39 \
-  --components 32 --rounds "$ROUNDS"
-throughput mixture-784-likelihood --score likelihood --events "$EVENTS_784" --dimension 784 \
-  --components 32 --rounds "$ROUNDS"
 for kind in binary-latent vae; do
   throughput "$kind-784" --model "$kind" --scoring-samples 16 --events "$EVENTS_NEURAL_784" \
     --dimension 784 --components 32 --rounds "$ROUNDS"

@@ -78,9 +78,10 @@ final class BenchThroughputCommand implements Callable<Integer> {
           + "median rate in the rounds (default: ${DEFAULT-VALUE}).")
   int latencyRate;
 
-  @Option(names = "--score", paramLabel = "SCORE", defaultValue = "ensemble",
+  @Option(names = "--score", paramLabel = "SCORE", defaultValue = "likelihood",
       description = "What the pre-trained model's threshold is set on, as surprisal.score: "
-          + "likelihood or ensemble (default: ${DEFAULT-VALUE}, the detector's).")
+          + "likelihood or ensemble (default: ${DEFAULT-VALUE}, the figures of "
+          + "docs/benchmarks.md).")
   String score;
 
   @Override
