@@ -70,12 +70,12 @@ public final class EnsembleModel implements DensityModel {
      * @param code the code lengths of x's L, read when complexity-corrected
      */
     public double value(BitVector x, double logLikelihood, GenericCodeLength code) {
-      return this == COMPLEXITY_CORRECTED ? logLikelihood + code.nats(x) : logLikelihood;
+      return logLikelihood + correction(x, code);
     }
 
-    /** The inverse of {@link #value}: the log p(x) at which x's statistic is {@code value}. */
-    public double logLikelihood(BitVector x, double value, GenericCodeLength code) {
-      return this == COMPLEXITY_CORRECTED ? value - code.nats(x) : value;
+    /** What the statistic adds to x's log p(x): its code length in nats, or 0. */
+    double correction(BitVector x, GenericCodeLength code) {
+      return this == COMPLEXITY_CORRECTED ? code.nats(x) : 0;
     }
 
     /** @throws IllegalArgumentException for a code no statistic has */
@@ -171,7 +171,8 @@ public final class EnsembleModel implements DensityModel {
   /** Fisher's statistic, halved: the sum of every member's log p-value (≤ 0). */
   @Override
   public Scored score(BitVector x) {
-    return combine(x, model.model().score(x), companionLogPValues(x));
+    return combine(model.model().score(x), statistic.correction(x, codeLength),
+        companionLogPValues(x));
   }
 
   /**
@@ -185,12 +186,13 @@ public final class EnsembleModel implements DensityModel {
     double[] companionLogPValues = companionLogPValues(x);
     double others = 0;
     for (double logPValue : companionLogPValues) others += logPValue;
+    // x's code length once, for the boundary and for the model's statistic alike.
+    double correction = statistic.correction(x, codeLength);
     double boundary = Double.NaN;
     if (!Double.isNaN(threshold)) {
-      double statistic = model.reference().inverseLogPValue(threshold - others);
-      boundary = this.statistic.logLikelihood(x, statistic, codeLength);
+      boundary = model.reference().inverseLogPValue(threshold - others) - correction;
     }
-    return combine(x, model.model().score(x, boundary), companionLogPValues);
+    return combine(model.model().score(x, boundary), correction, companionLogPValues);
   }
 
   private double[] companionLogPValues(BitVector x) {
@@ -203,8 +205,8 @@ public final class EnsembleModel implements DensityModel {
   }
 
   /** The model's log p-value first, then the companions' in order: the same sum every time. */
-  private Scored combine(BitVector x, Scored scored, double[] companionLogPValues) {
-    double sum = model.reference().logPValue(modelStatistic(x, scored.logLikelihood()));
+  private Scored combine(Scored scored, double correction, double[] companionLogPValues) {
+    double sum = model.reference().logPValue(scored.logLikelihood() + correction);
     for (double logPValue : companionLogPValues) sum += logPValue;
     return new Scored(scored.logLikelihood(), scored.latent(), sum, scored.samples());
   }

@@ -93,11 +93,6 @@ public record ReferenceDistribution(double[] quantiles, LowerTail lowerTail) {
     return quantiles[k - 1];
   }
 
-  /** The smallest value kept: below it the fitted tail answers. */
-  public double smallest() {
-    return quantiles[0];
-  }
-
   private int atOrBelow(double logLikelihood) {
     return Arrays2.countBelow(quantiles, logLikelihood, true);
   }
