@@ -152,7 +152,9 @@ public final class TrainingPipeline {
       detectionScores = Arrays.copyOf(kept, keptCount);
       scoring = ensemble;
     }
-    Calibration calibration = calibrator.calibrate(detectionScores);
+    Calibration calibration = score == DetectionScore.ENSEMBLE
+        ? calibrator.calibrateCleared(detectionScores)
+        : calibrator.calibrate(detectionScores);
     PublishedModel published =
         new PublishedModel(
             version, clock.millis(), window.size(), calibrator.keptMean(holdoutLogLikelihoods),

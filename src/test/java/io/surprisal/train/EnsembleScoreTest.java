@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * surprisal.score=ensemble through the training round the stream runs: what it publishes, how its
@@ -141,16 +143,21 @@ class EnsembleScoreTest {
     }
   }
 
-  @Test
-  void shouldKeepCleanFashionImagesInTheThresholdsCalibration() throws IOException {
+  @ParameterizedTest
+  @ValueSource(ints = {0, 2})
+  void shouldKeepCleanFashionImagesInTheThresholdsCalibration(int fashionClass)
+      throws IOException {
     // Clean training images of one class: the fence must leave nothing out that the threshold
     // needs. Judged on the corrected statistic instead of log p(x), it took the lowest 1% of the
     // holdout and the class-0 test images alerted at 2.3% for q = 0.01 (1.1% judged on log p(x)).
+    // Class 2 has a far-out tail of its own (2% of its holdout below the fence on log p(x)): when
+    // the combined scores were fenced a second time, another 2% went and it alerted at 3.3%
+    // (1.1% now).
     Path images = Path.of("/usr/share/datasets/fashion-mnist");
     assumeTrue(Files.exists(images.resolve("train-images-idx3-ubyte.gz")),
         "Fashion-MNIST is not installed at " + images + " (apt-get install dataset-fashion-mnist)");
-    List<BitVector> train = classImages(images, "train", 0);
-    List<BitVector> test = classImages(images, "t10k", 0);
+    List<BitVector> train = classImages(images, "train", fashionClass);
+    List<BitVector> test = classImages(images, "t10k", fashionClass);
     PublishedModel published = new TrainingPipeline(
         new BernoulliMixtureTrainer(BernoulliMixtureTrainer.Settings.defaults().withSeed(42)),
         new Calibrator(Q, Calibrator.DEFAULT_MAX_CONTAMINATION), new AcceptanceGate(0), 0.2, 42,
