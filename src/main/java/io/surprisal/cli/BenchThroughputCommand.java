@@ -3,7 +3,8 @@ package io.surprisal.cli;
 import io.surprisal.benchmark.ThroughputBenchmark;
 import io.surprisal.train.DetectionScore;
 import io.surprisal.event.MessageJson;
-import io.surprisal.kafka.EmbeddedKafkaBroker;
+import io.surprisal.kafka.LocalBroker;
+import io.surprisal.kafka.LocalBrokerLauncher;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,7 +89,7 @@ final class BenchThroughputCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TrainingOptions.requireKnownModel(model);
     Path state = Files.createTempDirectory("surprisal-bench-");
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+    try (LocalBroker broker = LocalBrokerLauncher.start()) {
       ThroughputBenchmark.Result result = new ThroughputBenchmark(broker.bootstrapServers(), state)
           .run(new ThroughputBenchmark.Settings(events, dimension, components, partitions, rounds,
               warmupRounds, processingGuarantee, seed, streams, model, scoringSamples,

@@ -9,7 +9,8 @@ import io.surprisal.generate.DetectionTally;
 import io.surprisal.generate.ScoresConsumer;
 import io.surprisal.generate.TrafficProducer;
 import io.surprisal.kafka.DetectorTopics;
-import io.surprisal.kafka.EmbeddedKafkaBroker;
+import io.surprisal.kafka.LocalBroker;
+import io.surprisal.kafka.LocalBrokerLauncher;
 import io.surprisal.kafka.TopicAdmin;
 import io.surprisal.metrics.DetectorMetrics;
 import io.surprisal.metrics.Observability;
@@ -80,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
     DemoScenario chosen = DemoScenarios.create(
         scenario, generator, market, duration, spec.commandLine().getParseResult(), tally);
     Path state = Files.createTempDirectory("surprisal-demo-");
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(); chosen) {
+    try (LocalBroker broker = LocalBrokerLauncher.start(); chosen) {
       String bootstrap = broker.bootstrapServers();
       DetectorConfig config =
           DetectorConfigParser.parseAtStart(detectorProperties(bootstrap, state, chosen));

@@ -44,6 +44,12 @@ public final class SurprisalCommand implements Runnable {
         cmd.getErr().println("surprisal: " + e.getMessage());
         return 2;
       }
+      // So is an installation without the demo's broker (the image ships lib/ only): say where
+      // its libraries belong, without a stack trace.
+      if (e instanceof io.surprisal.kafka.BrokerLibrariesMissingException) {
+        cmd.getErr().println("surprisal: " + e.getMessage());
+        return 1;
+      }
       // So is a cluster that refuses the credentials or the trust store (KafkaFailures).
       var kafkaFailure = KafkaFailures.describe(e);
       if (kafkaFailure.isPresent()) {

@@ -36,8 +36,12 @@ import org.slf4j.LoggerFactory;
  * A real single-node Kafka broker (KRaft, combined broker and controller) running inside this JVM,
  * for the demo and the integration tests. It owns a temporary directory that {@link #close()}
  * deletes; nothing outside 127.0.0.1 can reach it.
+ *
+ * <p>Not in surprisal.jar: it needs kafka_2.13 and the rest of the broker, which {@code mvn
+ * package} puts in demo-lib/ beside the jar, with this class in surprisal-demo-broker.jar. The
+ * commands start it through {@link LocalBrokerLauncher}; the tests use it directly.
  */
-public final class EmbeddedKafkaBroker implements AutoCloseable {
+public final class EmbeddedKafkaBroker implements LocalBroker {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
   private static final String HOST = "127.0.0.1";
@@ -127,6 +131,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /** The plaintext listener's host:port. */
+  @Override
   public String bootstrapServers() {
     return addresses.get(PLAINTEXT);
   }

@@ -99,14 +99,16 @@ class DockerImageFilesTest {
     return strings(new ObjectMapper().readTree(single(instructions, keyword)));
   }
 
+  /** Where the copy-libraries execution puts the jar's libraries (demo-lib/ is another one's). */
   private static String copyDependenciesOutput(Document pom) {
     var executions = pom.getElementsByTagName("execution");
     for (int i = 0; i < executions.getLength(); i++) {
       Element execution = (Element) executions.item(i);
-      if (execution.getElementsByTagName("goal").item(0).getTextContent().equals("copy-dependencies")) {
+      var id = execution.getElementsByTagName("id").item(0);
+      if (id != null && id.getTextContent().trim().equals("copy-libraries")) {
         return execution.getElementsByTagName("outputDirectory").item(0).getTextContent().trim();
       }
     }
-    throw new AssertionError("pom.xml has no copy-dependencies execution");
+    throw new AssertionError("pom.xml has no copy-libraries execution");
   }
 }
