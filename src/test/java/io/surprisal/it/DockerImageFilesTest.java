@@ -5,16 +5,16 @@ import static io.surprisal.it.DeployFiles.DEPLOY;
 import static io.surprisal.it.DeployFiles.METRICS_PORT;
 import static io.surprisal.it.DeployFiles.ROOT;
 import static io.surprisal.it.DeployFiles.assertCommandLineAccepts;
+import static io.surprisal.it.DeployFiles.dockerfile;
+import static io.surprisal.it.DeployFiles.dockerfileArray;
+import static io.surprisal.it.DeployFiles.dockerfileInstruction;
 import static io.surprisal.it.DeployFiles.pom;
-import static io.surprisal.it.DeployFiles.strings;
 import static io.surprisal.it.DeployFiles.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,9 +55,9 @@ class DockerImageFilesTest {
     assertThat(Path.of(copies.get(libraries)))
         .isEqualTo(Path.of(jarInImage).resolveSibling("lib"));
 
-    assertThat(jsonArray(instructions, "ENTRYPOINT")).containsExactly(
+    assertThat(dockerfileArray(instructions, "ENTRYPOINT")).containsExactly(
         "java", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0", "-jar", jarInImage);
-    List<String> command = jsonArray(instructions, "CMD");
+    List<String> command = dockerfileArray(instructions, "CMD");
     assertThat(command).containsExactly(
         "run", "-c", CONFIG_PATH, "--metrics-bind", "0.0.0.0");
     assertCommandLineAccepts(command);
@@ -66,37 +66,12 @@ class DockerImageFilesTest {
   @Test
   void shouldRunOnATemurin17GlibcImageAsANonRootUserWithOneBlasThread() throws IOException {
     List<String[]> instructions = dockerfile();
-    String from = single(instructions, "FROM");
+    String from = dockerfileInstruction(instructions, "FROM");
     assertThat(from).startsWith("eclipse-temurin:17-jre").doesNotContain("alpine");
-    String user = single(instructions, "USER");
+    String user = dockerfileInstruction(instructions, "USER");
     assertThat(user).isNotIn("root", "0").doesNotStartWith("0:");
-    assertThat(single(instructions, "EXPOSE")).isEqualTo(Integer.toString(METRICS_PORT));
-    assertThat(single(instructions, "ENV")).contains("OMP_NUM_THREADS=1");
-  }
-
-  /** Instructions as {KEYWORD, arguments}, continuation lines joined, comments dropped. */
-  private static List<String[]> dockerfile() throws IOException {
-    String text = Files.readString(DEPLOY.resolve("Dockerfile"))
-        .replaceAll("(?m)^\\s*#.*\\n", "").replaceAll("\\\\\\n", " ");
-    List<String[]> instructions = new ArrayList<>();
-    for (String line : text.split("\n")) {
-      if (line.isBlank()) continue;
-      String[] parts = line.trim().split("\\s+", 2);
-      instructions.add(new String[] {parts[0].toUpperCase(), parts.length > 1 ? parts[1] : ""});
-    }
-    return instructions;
-  }
-
-  private static String single(List<String[]> instructions, String keyword) {
-    List<String> found = instructions.stream().filter(i -> i[0].equals(keyword)).map(i -> i[1])
-        .toList();
-    assertThat(found).as(keyword).hasSize(1);
-    return found.get(0).trim();
-  }
-
-  private static List<String> jsonArray(List<String[]> instructions, String keyword)
-      throws IOException {
-    return strings(new ObjectMapper().readTree(single(instructions, keyword)));
+    assertThat(dockerfileInstruction(instructions, "EXPOSE")).isEqualTo(Integer.toString(METRICS_PORT));
+    assertThat(dockerfileInstruction(instructions, "ENV")).contains("OMP_NUM_THREADS=1");
   }
 
   /** Where the copy-libraries execution puts the jar's libraries (demo-lib/ is another one's). */
