@@ -18,6 +18,7 @@ import io.surprisal.train.TrainingPipeline;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -68,6 +69,10 @@ public final class ScoreApproaches implements Callable<Integer> {
   @Option(names = "--alert-rate", defaultValue = "0.01")
   double alertRate;
 
+  @Option(names = "--trim", defaultValue = "-1",
+      description = "Share of the least likely rows EM leaves out (default: the trainer's).")
+  double trim;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ScoreApproaches()).execute(args));
   }
@@ -105,7 +110,7 @@ public final class ScoreApproaches implements Callable<Integer> {
     boolean[] anomalous = task.anomalous();
     Calibrator calibrator = new Calibrator(alertRate, Calibrator.DEFAULT_MAX_CONTAMINATION);
     TrainingPipeline pipeline = new TrainingPipeline(
-        new BernoulliMixtureTrainer(BernoulliMixtureTrainer.Settings.defaults().withSeed(data.seed)),
+        new BernoulliMixtureTrainer(mixtureSettings()),
         calibrator, new AcceptanceGate(0), HOLDOUT_FRACTION, data.seed, Clock.systemUTC(),
         DetectionScore.ENSEMBLE);
     EnsembleModel ensemble = (EnsembleModel) pipeline.run(window, null, 1).published().model();
@@ -136,6 +141,17 @@ public final class ScoreApproaches implements Callable<Integer> {
     scores.put("ensemble", x -> ensemble.score(x).score());
     scores.put("harmonicMean", x -> harmonicMean(ensemble, x));
 
+    BernoulliMixtureTrainer.Settings settings = mixtureSettings();
+    if (settings.trim() > 0) {
+      // The same round with EM fitted on every row: what the trimmed likelihood brings.
+      EnsembleModel untrimmed = (EnsembleModel) new TrainingPipeline(
+          new BernoulliMixtureTrainer(settings.withTrim(0)), calibrator, new AcceptanceGate(0),
+          HOLDOUT_FRACTION, data.seed, Clock.systemUTC(), DetectionScore.ENSEMBLE)
+          .run(window, null, 1).published().model();
+      scores.put("likelihoodUntrimmed", untrimmed::logLikelihood);
+      scores.put("ensembleUntrimmed", x -> untrimmed.score(x).score());
+    }
+
     Map<String, Double> aucs = new LinkedHashMap<>();
     realizedAlertRates(ensemble, holdout, test, anomalous).forEach(aucs::put);
     scoringMicros(ensemble, test).forEach(aucs::put);
@@ -146,6 +162,12 @@ public final class ScoreApproaches implements Callable<Integer> {
       aucs.put(name, DetectionMetrics.rocAuc(negated, anomalous));
     });
     return aucs;
+  }
+
+  private BernoulliMixtureTrainer.Settings mixtureSettings() {
+    BernoulliMixtureTrainer.Settings settings =
+        BernoulliMixtureTrainer.Settings.defaults().withSeed(data.seed);
+    return trim < 0 ? settings : settings.withTrim(trim);
   }
 
   /**
@@ -160,12 +182,19 @@ public final class ScoreApproaches implements Callable<Integer> {
     for (int c = 1; c < members.length; c++) {
       members[c] = values(holdout, ensemble.companions().get(c - 1).model()::logLikelihood);
     }
+    // As the pipeline does: the events whose log p(x) the fence leaves out are left out, and the
+    // combined scores of the rest are not fenced again.
+    double fence = new Calibrator(RATES[0], Calibrator.DEFAULT_MAX_CONTAMINATION)
+        .smallestKept(values(holdout, ensemble::logLikelihood));
     double[] holdoutScores = new double[holdout.size()];
+    int kept = 0;
     double[] event = new double[members.length];
-    for (int i = 0; i < holdoutScores.length; i++) {
+    for (int i = 0; i < holdout.size(); i++) {
+      if (ensemble.logLikelihood(holdout.get(i)) < fence) continue;
       for (int m = 0; m < event.length; m++) event[m] = members[m][i];
-      holdoutScores[i] = ensemble.holdoutDetectionScore(event);
+      holdoutScores[kept++] = ensemble.holdoutDetectionScore(event);
     }
+    holdoutScores = Arrays.copyOf(holdoutScores, kept);
     double[] testScores = values(test, x -> ensemble.score(x).score());
     Map<String, Double> rates = new LinkedHashMap<>();
     long normal = 0;
@@ -173,7 +202,7 @@ public final class ScoreApproaches implements Callable<Integer> {
     rates.put("normalTestRows", (double) normal);
     for (double q : RATES) {
       Calibration calibration =
-          new Calibrator(q, Calibrator.DEFAULT_MAX_CONTAMINATION).calibrate(holdoutScores);
+          new Calibrator(q, Calibrator.DEFAULT_MAX_CONTAMINATION).calibrateCleared(holdoutScores);
       long alerts = 0;
       for (int i = 0; i < testScores.length; i++) {
         if (!anomalous[i] && calibration.isAlert(testScores[i])) alerts++;

@@ -72,6 +72,12 @@ final class TrainingOptions {
       description = "Mixture: α of the Beta(1+α, 1+α) smoothing (default: ${DEFAULT-VALUE}).")
   double prior;
 
+  @Option(names = "--trim", paramLabel = "SHARE",
+      description = "Mixture: share of the least likely training rows each EM step leaves out,"
+          + " 0..0.2 (default: the detector's surprisal.mixture.trim, "
+          + BernoulliMixtureTrainer.Settings.DEFAULT_TRIM + ").")
+  Double trim;
+
   // The neural kinds' settings; unset ones take the kind's default (docs/configuration.md).
   @Option(names = "--latent-bits", paramLabel = "K",
       description = "Binary-latent: bits of the latent code (default: 8).")
@@ -176,7 +182,7 @@ final class TrainingOptions {
     BernoulliMixtureTrainer.Settings defaults = BernoulliMixtureTrainer.Settings.defaults();
     return new BernoulliMixtureTrainer.Settings(
         components, restarts, maxIterations, defaults.tolerance(), prior,
-        defaults.validationFraction(), seed);
+        defaults.validationFraction(), seed, trim == null ? defaults.trim() : trim);
   }
 
   /** For picocli's help text. */

@@ -8,6 +8,7 @@ import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
 
 import io.surprisal.model.BinaryLatentModel;
 import io.surprisal.model.ImportanceEstimate;
+import io.surprisal.train.BernoulliMixtureTrainer;
 import io.surprisal.train.Calibrator;
 import io.surprisal.train.DetectionScore;
 import io.surprisal.train.ModelTrainers;
@@ -189,6 +190,13 @@ public final class DetectorConfigDef extends ConfigDef {
     define("surprisal.mixture.prior", Type.DOUBLE, 1.0,
         SettingRule.of(Double.class, "> 0", v -> v > 0), LOW,
         "α of the Beta(1+α, 1+α) smoothing of every θ");
+    define("surprisal.mixture.trim", Type.DOUBLE, BernoulliMixtureTrainer.Settings.DEFAULT_TRIM,
+        SettingRule.of(Double.class, "in 0.." + BernoulliMixtureTrainer.Settings.MAX_TRIM,
+            v -> v >= 0 && v <= BernoulliMixtureTrainer.Settings.MAX_TRIM), LOW,
+        "share of the training rows each EM step leaves out, the ones the model finds least"
+            + " likely (trimmed likelihood; the validation that chooses K leaves out the same"
+            + " share): anomalies in the window then cannot pull a component of their own into"
+            + " being; `0` fits every row");
   }
 
   private void binaryLatent() {

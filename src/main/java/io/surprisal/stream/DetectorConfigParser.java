@@ -139,7 +139,8 @@ public final class DetectorConfigParser {
             BernoulliMixtureTrainer.Settings.defaults().tolerance(),
             s.getDouble("surprisal.mixture.prior"),
             BernoulliMixtureTrainer.Settings.defaults().validationFraction(),
-            seed);
+            seed,
+            s.getDouble("surprisal.mixture.trim"));
     double sampleRate = s.getDouble("surprisal.sample.rate");
     DetectorConfig.Topics topics = new DetectorConfig.Topics(
         topic(s, "surprisal.topic.events", applicationId),

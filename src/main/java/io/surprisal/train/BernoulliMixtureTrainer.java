@@ -31,6 +31,9 @@ public final class BernoulliMixtureTrainer implements ModelTrainer {
    * @param prior α of the Beta(1+α, 1+α) smoothing on every θ_kd (default 1.0)
    * @param validationFraction share of the rows held out to choose K (default 0.2)
    * @param seed drives the split and the starting points; equal seeds give equal models
+   * @param trim share of the least likely rows each EM step leaves out, and the validation mean
+   *     that chooses K leaves out too, in [0, {@link #MAX_TRIM}] (the trimmed likelihood,
+   *     {@link ExpectationMaximization}); 0 fits every row
    */
   public record Settings(
       List<Integer> candidateComponents,
@@ -39,10 +42,22 @@ public final class BernoulliMixtureTrainer implements ModelTrainer {
       double tolerance,
       double prior,
       double validationFraction,
-      long seed) {
+      long seed,
+      double trim) {
+    /** The default of {@code trim}. */
+    public static final double DEFAULT_TRIM = 0.05;
+    /** The largest {@code trim}: most of the rows must still be fitted. */
+    public static final double MAX_TRIM = 0.2;
 
     public static Settings defaults() {
       return new Settings(List.of(1, 2, 4, 8, 16, 32), 3, 200, 1e-4, 1.0, 0.2, 42L);
+    }
+
+    /** Settings with the default trim. */
+    public Settings(List<Integer> candidateComponents, int restarts, int maxIterations,
+        double tolerance, double prior, double validationFraction, long seed) {
+      this(candidateComponents, restarts, maxIterations, tolerance, prior, validationFraction,
+          seed, DEFAULT_TRIM);
     }
 
     public Settings {
@@ -64,12 +79,21 @@ public final class BernoulliMixtureTrainer implements ModelTrainer {
         throw new IllegalArgumentException(
             "validationFraction must be inside (0, 1), got " + validationFraction);
       }
+      if (!(trim >= 0 && trim <= MAX_TRIM)) {
+        throw new IllegalArgumentException("trim must be in [0, " + MAX_TRIM + "], got " + trim);
+      }
     }
 
     public Settings withSeed(long newSeed) {
       return new Settings(
           candidateComponents, restarts, maxIterations, tolerance, prior, validationFraction,
-          newSeed);
+          newSeed, trim);
+    }
+
+    public Settings withTrim(double newTrim) {
+      return new Settings(
+          candidateComponents, restarts, maxIterations, tolerance, prior, validationFraction,
+          seed, newTrim);
     }
 
     private static boolean isStrictlyAscending(List<Integer> values) {
@@ -117,7 +141,8 @@ public final class BernoulliMixtureTrainer implements ModelTrainer {
         continue;
       }
       ExpectationMaximization.Fit fit = bestOfRestarts(training, k, random);
-      double validationMean = ExpectationMaximization.meanLogLikelihood(validation, fit.parameters());
+      double validationMean =
+          ExpectationMaximization.meanLogLikelihood(validation, fit.parameters(), settings.trim());
       log.info(
           "EM K={}: train mean log-likelihood {} after {} iterations, validation {}",
           k, String.format("%.4f", fit.meanLogLikelihood()), fit.iterations(),
@@ -144,7 +169,7 @@ public final class BernoulliMixtureTrainer implements ModelTrainer {
       ExpectationMaximization.Fit fit =
           ExpectationMaximization.run(
               training, startFromDataPoints(training, k, random), settings.prior(),
-              settings.maxIterations(), settings.tolerance());
+              settings.trim(), settings.maxIterations(), settings.tolerance());
       if (best == null || fit.meanLogLikelihood() > best.meanLogLikelihood()) best = fit;
     }
     return best;

@@ -1,5 +1,6 @@
 package io.surprisal.train;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -11,6 +12,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * log-sum-exp. M step with a symmetric Beta(1+α, 1+α) prior on every θ_kd, so no probability
  * reaches 0 or 1 however few rows a component owns: θ = (Rᵀ·X + α) / (N_k + 2α), and
  * π_k = (N_k + 1) / (N + K).
+ *
+ * <p>Trimmed (share t &gt; 0): each M step leaves out the ⌊t·N⌋ rows the current parameters find
+ * least likely, and the objective is the mean log p(x) of the rest, the trimmed likelihood of
+ * Neykov et al. (Computational Statistics &amp; Data Analysis, 2007). Choosing the rows and then
+ * maximizing over them each raise that objective, so the iteration still climbs. Far-out rows of
+ * the window (anomalies) then cannot pull a component of their own into being.
  */
 final class ExpectationMaximization {
   private ExpectationMaximization() {}
@@ -26,20 +33,26 @@ final class ExpectationMaximization {
 
   /** Runs EM from {@code start} until the mean log-likelihood gains less than tolerance. */
   static Fit run(INDArray x, Parameters start, double prior, int maxIterations, double tolerance) {
+    return run(x, start, prior, 0, maxIterations, tolerance);
+  }
+
+  /** The same, trimmed: {@code trim} is the share of rows each M step leaves out, in [0, 0.5). */
+  static Fit run(INDArray x, Parameters start, double prior, double trim, int maxIterations,
+      double tolerance) {
     Parameters current = start;
     double previous = Double.NEGATIVE_INFINITY;
     double mean = Double.NEGATIVE_INFINITY;
     int iteration = 0;
     while (iteration < maxIterations) {
       iteration++;
-      Step step = step(x, current, prior);
+      Step step = step(x, current, prior, trim);
       current = step.next();
       mean = step.meanLogLikelihood();
       if (mean - previous < tolerance) break;
       previous = mean;
     }
     // The loop's mean belongs to the parameters before the last M step; report the final ones.
-    return new Fit(current, meanLogLikelihood(x, current), iteration);
+    return new Fit(current, meanLogLikelihood(x, current, trim), iteration);
   }
 
   /**
@@ -50,9 +63,14 @@ final class ExpectationMaximization {
 
   /** One E step and one M step from {@code current}, with no convergence test. */
   static Step step(INDArray x, Parameters current, double prior) {
+    return step(x, current, prior, 0);
+  }
+
+  /** One trimmed iteration: its M step leaves out the ⌊trim·N⌋ least likely rows. */
+  static Step step(INDArray x, Parameters current, double prior, double trim) {
     try (MemoryWorkspace ignored = TrainingMemory.step("em-iteration")) {
-      Expectation expectation = expect(x, current);
-      Parameters next = maximize(x, expectation.responsibilities(), prior);
+      Expectation expectation = expect(x, current, trim);
+      Parameters next = maximize(x, expectation.responsibilities(), prior, expectation.kept());
       // The new parameters outlive the iteration; the N×K temporaries stay in the workspace.
       return new Step(new Parameters(next.theta().detach(), next.weights().detach()),
           expectation.meanLogLikelihood());
@@ -61,21 +79,60 @@ final class ExpectationMaximization {
 
   /** Mean log p(x) over the rows of x. */
   static double meanLogLikelihood(INDArray x, Parameters parameters) {
+    return meanLogLikelihood(x, parameters, 0);
+  }
+
+  /** Mean log p(x) over the rows of x but the ⌊trim·N⌋ least likely. */
+  static double meanLogLikelihood(INDArray x, Parameters parameters, double trim) {
     try (MemoryWorkspace ignored = TrainingMemory.step("em-evaluation")) {
       INDArray joint = joint(x, parameters);
-      return rowLogSumExp(joint).meanNumber().doubleValue();
+      return Trimming.of(rowLogSumExp(joint), trim).keptMean();
     }
   }
 
-  /** The E step's result: posterior p(k | x_n) as N×K, and the mean log p(x) it was computed at. */
-  private record Expectation(INDArray responsibilities, double meanLogLikelihood) {}
+  /**
+   * The E step's result: posterior p(k | x_n) as N×K (zero for the rows trimmed), how many rows
+   * it keeps, and the mean log p(x) of those at the parameters it was computed at.
+   */
+  private record Expectation(INDArray responsibilities, long kept, double meanLogLikelihood) {}
 
-  private static Expectation expect(INDArray x, Parameters parameters) {
+  private static Expectation expect(INDArray x, Parameters parameters, double trim) {
     INDArray joint = joint(x, parameters);
     INDArray logNorm = rowLogSumExp(joint);
-    double mean = logNorm.meanNumber().doubleValue();
+    Trimming trimming = Trimming.of(logNorm, trim);
     joint.subiColumnVector(logNorm);
-    return new Expectation(Transforms.exp(joint, false), mean);
+    INDArray responsibilities = Transforms.exp(joint, false);
+    if (trimming.trimmed() > 0) responsibilities.muliColumnVector(trimming.keptMask());
+    return new Expectation(responsibilities, trimming.kept(), trimming.keptMean());
+  }
+
+  /** Which rows a trimmed step keeps: all but the ⌊trim·N⌋ with the lowest log p(x). */
+  private record Trimming(INDArray logLikelihoods, double cut, int trimmed, double keptMean) {
+    static Trimming of(INDArray logLikelihoods, double trim) {
+      double[] values = logLikelihoods.toDoubleVector();
+      int trimmed = (int) Math.floor(trim * values.length);
+      if (trimmed == 0) {
+        return new Trimming(logLikelihoods, Double.NEGATIVE_INFINITY, 0,
+            Arrays.stream(values).average().orElse(Double.NaN));
+      }
+      double[] sorted = values.clone();
+      Arrays.sort(sorted);
+      double cut = sorted[trimmed];
+      // Rows tied with the cut are kept, as the mask keeps them.
+      while (trimmed > 0 && sorted[trimmed - 1] >= cut) trimmed--;
+      double sum = 0;
+      for (int i = trimmed; i < sorted.length; i++) sum += sorted[i];
+      return new Trimming(logLikelihoods, cut, trimmed, sum / (sorted.length - trimmed));
+    }
+
+    long kept() {
+      return logLikelihoods.length() - trimmed;
+    }
+
+    /** N×1: 1 for a row kept, 0 for a row trimmed (ties at the cut are kept). */
+    INDArray keptMask() {
+      return logLikelihoods.gte(cut).castTo(logLikelihoods.dataType());
+    }
   }
 
   /** N×K log π_k p(x_n | k). */
@@ -96,7 +153,11 @@ final class ExpectationMaximization {
   }
 
   static Parameters maximize(INDArray x, INDArray responsibilities, double prior) {
-    long n = x.rows();
+    return maximize(x, responsibilities, prior, x.rows());
+  }
+
+  /** @param n the rows the responsibilities count (those not trimmed) */
+  private static Parameters maximize(INDArray x, INDArray responsibilities, double prior, long n) {
     int k = (int) responsibilities.columns();
     INDArray counts = responsibilities.sum(0); // N_k
     INDArray theta = responsibilities.transpose().mmul(x).addi(prior);

@@ -81,14 +81,17 @@ class EnsembleScoreTest {
   @Test
   void shouldAlertAtAboutQOnNormalTrafficWithHoldoutPValuesTakenAgainstTheOtherHoldoutEvents() {
     // q = 0.001 on holdouts of 2,000: the threshold is the 2nd smallest combined score, where a
-    // holdout event's own p-values decide most. Counting itself, each sat a rank higher than a new
-    // event at the same value and the realized rate was 1.28 q on these windows (1.07 q at
-    // q = 0.01); against the others, 1.05 q (0.99 q).
+    // holdout event's own p-values decide most. That they are taken against the other events is
+    // EnsembleModelTest's; this is the whole round's rate. Each window's rate varies by about
+    // 0.7 q (the 2nd smallest of 2,000 is that uncertain a quantile) and 0.3 q more from its
+    // 10,000 events, so the mean of 32 windows has a standard deviation of about 0.14 q: the
+    // bounds are 2.6 of those. Measured over 48 windows: 1.13 q fitted on every row, 1.16 q
+    // with the default trim (0.05), 1.15 q with 0.1.
     BernoulliMixture truth = SyntheticMixtures.separated(6, 40, 0.05, 0.3, 9);
     double q = 0.001;
     long alerts = 0;
     long events = 0;
-    for (int w = 0; w < 16; w++) {
+    for (int w = 0; w < 32; w++) {
       SplittableRandom random = new SplittableRandom(100 + w);
       List<BitVector> window = new ArrayList<>();
       for (int i = 0; i < 10_000; i++) window.add(truth.sample(random));
@@ -96,13 +99,13 @@ class EnsembleScoreTest {
           new BernoulliMixtureTrainer(BernoulliMixtureTrainer.Settings.defaults()),
           new Calibrator(q, Calibrator.DEFAULT_MAX_CONTAMINATION), new AcceptanceGate(0), 0.2, 42,
           Clock.systemUTC(), DetectionScore.ENSEMBLE).run(window, null, 1).published();
-      for (int i = 0; i < 30_000; i++, events++) {
+      for (int i = 0; i < 10_000; i++, events++) {
         if (published.calibration().isAlert(published.model().score(truth.sample(random)).score())) {
           alerts++;
         }
       }
     }
-    assertThat(alerts / (double) events / q).isBetween(0.85, 1.15);
+    assertThat(alerts / (double) events / q).isBetween(0.65, 1.35);
   }
 
   @Test
