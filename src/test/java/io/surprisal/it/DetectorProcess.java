@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -35,6 +37,7 @@ final class DetectorProcess implements AutoCloseable {
   private final Path configFile;
   private final Path logDirectory;
   private final List<String> extraArguments;
+  private final Map<String, String> environment = new LinkedHashMap<>();
   private final List<Path> logs = new ArrayList<>();
   private Process process;
 
@@ -47,6 +50,12 @@ final class DetectorProcess implements AutoCloseable {
     this.configFile = configFile;
     this.logDirectory = logDirectory;
     this.extraArguments = List.copyOf(extraArguments);
+  }
+
+  /** Sets an environment variable of the children started from now on; returns this. */
+  DetectorProcess withEnvironment(String variable, String value) {
+    environment.put(variable, value);
+    return this;
   }
 
   /** Writes a properties file for {@link #DetectorProcess}; returns its path. */
@@ -80,6 +89,7 @@ final class DetectorProcess implements AutoCloseable {
     // Through the environment: the test class path is long for one argument.
     builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
     builder.environment().put("OMP_NUM_THREADS", "1");
+    builder.environment().putAll(environment);
     try {
       Files.createDirectories(logDirectory);
       process = builder.start();

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -60,6 +61,61 @@ class KcatEndToEndTest {
         assertThat(parts[2])
             .contains("__streams.errors.message=active[2]=812 is outside 0..783")
             .contains("__streams.errors.topic=events");
+      }
+    }
+  }
+
+  @Test
+  @Timeout(180)
+  void shouldRunFromAnEnvironmentReferenceAndKeepHeadersAndPrefixItsOwnTopics(@TempDir Path work)
+      throws Exception {
+    assumeTrue(kcatAvailable(), "kcat is not installed (apt-get install kcat)");
+    try (TestBroker broker = startBroker()) {
+      String bootstrap = broker.bootstrapServers();
+      String applicationId = "surprisal-kcat-run";
+      // The dimension comes from the environment through Kafka's config provider, as an operator
+      // would pass it from a Secret or a ConfigMap.
+      Properties settings = new Properties();
+      settings.setProperty("bootstrap.servers", bootstrap);
+      settings.setProperty("application.id", applicationId);
+      settings.setProperty("state.dir", work.resolve("state").toString());
+      settings.setProperty("commit.interval.ms", "100");
+      settings.setProperty("config.providers", "env");
+      settings.setProperty("config.providers.env.class",
+          "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+      settings.setProperty("surprisal.feature.dimension", "${env:SURPRISAL_TEST_DIMENSION}");
+      Path config = DetectorProcess.writeConfig(work.resolve("detector.properties"), settings);
+      try (DetectorProcess detector = new DetectorProcess("kcat-run", config,
+          Path.of("target", "reliability", "kcat").toAbsolutePath(),
+          List.of("--replication", "1", "--partitions", "1"))
+          .withEnvironment("SURPRISAL_TEST_DIMENSION", "784")) {
+        detector.start();
+        detector.awaitRunning(Duration.ofSeconds(120));
+
+        // The dimension has no default: the detector is running only because the reference
+        // resolved, and bit 783 is valid only at 784.
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        kcat(bootstrap, List.of("-P", "-t", "events", "-K", "|", "-H", "traceparent=" + traceparent),
+            "card-8|{\"id\":\"tx-2\",\"active\":[3,17,783]}\n");
+        String score = kcat(bootstrap, List.of("-C", "-t", "scores", "-o", "beginning",
+            "-c", "1", "-f", "%k|%h|%s\\n"), null);
+        assertThat(score).startsWith("card-8|").contains("traceparent=" + traceparent)
+            .contains("\"id\":\"tx-2\"");
+
+        // Every topic the detector made for itself carries its application id; the rest are the
+        // user's (configured by name) and the broker's own.
+        List<String> userTopics = List.of("events", "scores", "alerts", "dead-letters");
+        List<String> topics = kcat(bootstrap, List.of("-L"), null).lines()
+            .map(String::trim)
+            .filter(line -> line.startsWith("topic \""))
+            .map(line -> line.substring("topic \"".length(), line.indexOf('"', 7)))
+            .toList();
+        assertThat(topics).contains(applicationId + "-samples", applicationId + "-models");
+        assertThat(topics)
+            .filteredOn(topic -> !userTopics.contains(topic) && !topic.startsWith("__"))
+            .isNotEmpty()
+            .allSatisfy(topic -> assertThat(topic).startsWith(applicationId + "-"));
+        detector.stop(Duration.ofSeconds(60));
       }
     }
   }
