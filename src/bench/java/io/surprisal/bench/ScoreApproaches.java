@@ -184,13 +184,14 @@ public final class ScoreApproaches implements Callable<Integer> {
     }
     // As the pipeline does: the events whose log p(x) the fence leaves out are left out, and the
     // combined scores of the rest are not fenced again.
+    double[] logLikelihoods = values(holdout, ensemble::logLikelihood);
     double fence = new Calibrator(RATES[0], Calibrator.DEFAULT_MAX_CONTAMINATION)
-        .smallestKept(values(holdout, ensemble::logLikelihood));
+        .cleared(logLikelihoods)[0];
     double[] holdoutScores = new double[holdout.size()];
     int kept = 0;
     double[] event = new double[members.length];
     for (int i = 0; i < holdout.size(); i++) {
-      if (ensemble.logLikelihood(holdout.get(i)) < fence) continue;
+      if (logLikelihoods[i] < fence) continue;
       for (int m = 0; m < event.length; m++) event[m] = members[m][i];
       holdoutScores[kept++] = ensemble.holdoutDetectionScore(event);
     }

@@ -69,13 +69,23 @@ public final class Calibrator {
 
   /** @param holdoutLogLikelihoods log p(x) of each holdout event under the model, any order */
   public Calibration calibrate(double[] holdoutLogLikelihoods) {
-    return calibrateKept(fence.trim(sortedFinite(holdoutLogLikelihoods)));
+    return calibrateKept(cleared(holdoutLogLikelihoods));
+  }
+
+  /**
+   * The holdout log-likelihoods calibration keeps, ascending: far-out contamination left out. The
+   * first is the smallest kept, below which an event counts as contamination; their mean is the
+   * model's typical normal log-likelihood. One pass of the fence, for callers that need several
+   * of these.
+   */
+  public double[] cleared(double[] holdoutLogLikelihoods) {
+    return fence.trim(sortedFinite(holdoutLogLikelihoods));
   }
 
   /**
    * Calibrates on holdout scores that the caller has already cleared of contamination, without a
-   * second fence: the ensemble's combined scores, once the events whose log p(x) the fence leaves
-   * out are gone. Fenced again, the combined scores lost clean events too (the fence is built for
+   * second fence: {@link #cleared} log-likelihoods, or the ensemble's combined scores once the
+   * events whose log p(x) the fence leaves out are gone. Fenced again, the combined scores lost clean events too (the fence is built for
    * log-likelihoods): on Fashion-MNIST class 2 a further 2% of the holdout, which put a q = 0.01
    * threshold at the 3% point of normal traffic.
    */
@@ -103,18 +113,6 @@ public final class Calibrator {
             + " traffic", n, targetAlertRate, tail.failure(), n + 1);
     return new Calibration(kept[0], targetAlertRate, n, quantiles,
         ThresholdMethod.HOLDOUT_MINIMUM, ConformalRate.interval(1, n), lowerTail);
-  }
-
-  /** The smallest holdout value the calibration keeps: below it, far-out contamination. */
-  public double smallestKept(double[] holdoutLogLikelihoods) {
-    return fence.trim(sortedFinite(holdoutLogLikelihoods))[0];
-  }
-
-  /** Mean of the holdout values the calibration keeps: the model's typical normal log-likelihood. */
-  public double keptMean(double[] holdoutLogLikelihoods) {
-    double[] sorted = holdoutLogLikelihoods.clone();
-    Arrays.sort(sorted);
-    return Arrays.stream(fence.trim(sorted)).average().orElseThrow();
   }
 
   /**

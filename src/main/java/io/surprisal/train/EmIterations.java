@@ -11,7 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * convergence test: what a training-cost benchmark needs (a fixed number of iterations, each timed
  * on its own).
  * The same E and M steps, start and Beta prior as {@link BernoulliMixtureTrainer}, which is what
- * the stream fits with; the trainer's K search, restarts and tolerance stop are left out on purpose.
+ * the stream fits with; the trainer's K search, restarts, tolerance stop and trimming (one sort of
+ * the N log-likelihoods per iteration, beside the N·K·L products) are left out on purpose.
  */
 public final class EmIterations {
   private final INDArray x;

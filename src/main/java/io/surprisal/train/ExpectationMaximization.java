@@ -31,12 +31,10 @@ final class ExpectationMaximization {
 
   record Fit(Parameters parameters, double meanLogLikelihood, int iterations) {}
 
-  /** Runs EM from {@code start} until the mean log-likelihood gains less than tolerance. */
-  static Fit run(INDArray x, Parameters start, double prior, int maxIterations, double tolerance) {
-    return run(x, start, prior, 0, maxIterations, tolerance);
-  }
-
-  /** The same, trimmed: {@code trim} is the share of rows each M step leaves out, in [0, 0.5). */
+  /**
+   * Runs EM from {@code start} until the (trimmed) mean log-likelihood gains less than tolerance;
+   * {@code trim} is the share of rows each M step leaves out, 0 for none.
+   */
   static Fit run(INDArray x, Parameters start, double prior, double trim, int maxIterations,
       double tolerance) {
     Parameters current = start;
@@ -150,10 +148,6 @@ final class ExpectationMaximization {
     INDArray max = joint.max(true, 1);
     INDArray shifted = joint.subColumnVector(max);
     return Transforms.log(Transforms.exp(shifted, false).sum(true, 1), false).addi(max);
-  }
-
-  static Parameters maximize(INDArray x, INDArray responsibilities, double prior) {
-    return maximize(x, responsibilities, prior, x.rows());
   }
 
   /** @param n the rows the responsibilities count (those not trimmed) */

@@ -108,8 +108,11 @@ public final class TrainingPipeline {
     if (!decision.accepted()) {
       return new TrainingOutcome(null, decision, window.size(), fitMillis);
     }
+    // The contamination fence once: its kept values calibrate log p(x), give the typical normal
+    // log-likelihood, and say which holdout events the ensemble's calibration leaves out.
+    double[] clearedLogLikelihoods = calibrator.cleared(holdoutLogLikelihoods);
     DensityModel scoring = candidate;
-    double[] detectionScores = holdoutLogLikelihoods;
+    double[] detectionScores = clearedLogLikelihoods;
     if (score == DetectionScore.ENSEMBLE) {
       List<DensityModel> companions = companions(fitRows);
       // The holdout's values of every member: the model's corrected log-likelihood first.
@@ -142,7 +145,7 @@ public final class TrainingPipeline {
       // 2.3% for q = 0.01, 1.1% otherwise), and on the companions' coarser log-likelihoods too.
       double[] kept = new double[holdoutSize];
       int keptCount = 0;
-      double fence = calibrator.smallestKept(holdoutLogLikelihoods);
+      double fence = clearedLogLikelihoods[0];
       double[] event = new double[memberValues.length];
       for (int i = 0; i < holdoutSize; i++) {
         if (holdoutLogLikelihoods[i] < fence) continue;
@@ -152,13 +155,11 @@ public final class TrainingPipeline {
       detectionScores = Arrays.copyOf(kept, keptCount);
       scoring = ensemble;
     }
-    Calibration calibration = score == DetectionScore.ENSEMBLE
-        ? calibrator.calibrateCleared(detectionScores)
-        : calibrator.calibrate(detectionScores);
+    Calibration calibration = calibrator.calibrateCleared(detectionScores);
     PublishedModel published =
         new PublishedModel(
-            version, clock.millis(), window.size(), calibrator.keptMean(holdoutLogLikelihoods),
-            calibration, scoring);
+            version, clock.millis(), window.size(),
+            Arrays.stream(clearedLogLikelihoods).average().orElseThrow(), calibration, scoring);
     return new TrainingOutcome(published, decision, window.size(), fitMillis);
   }
 
