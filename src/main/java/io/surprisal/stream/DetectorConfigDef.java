@@ -183,7 +183,9 @@ public final class DetectorConfigDef extends ConfigDef {
     define("surprisal.mixture.components", Type.LIST, "1,2,4,8,16,32",
         SettingRule.integers("an ascending list of integers >= 1",
             DetectorConfigDef::isAscendingPositive), LOW,
-        "candidate K, tried in ascending order until validation stops improving");
+        "candidate K, tried in ascending order until validation stops improving; a K after the first"
+            + " is tried only with at least " + BernoulliMixtureTrainer.MIN_ROWS_PER_COMPONENT
+            + " training rows per component");
     define("surprisal.mixture.restarts", Type.INT, 3, atLeast(1), LOW, "EM runs per K");
     define("surprisal.mixture.max-iterations", Type.INT, 200, atLeast(1), LOW,
         "EM iterations per run at most");

@@ -71,6 +71,33 @@ class BernoulliMixtureTrainerTest {
   }
 
   @Test
+  void shouldGiveEveryComponentAtLeastTwentyFiveTrainingRowsOnSmallWindows() {
+    // Twenty well-separated groups: validation likelihood asks for every one of them. 400 rows
+    // (320 after validation) allow at most 12 components of 25 rows, so K stops at 8; 4,000 rows
+    // (measured: K = 32) show the floor is what stops it.
+    BernoulliMixture truth = SyntheticMixtures.separated(20, 64, 3);
+    BernoulliMixtureTrainer trainer =
+        new BernoulliMixtureTrainer(BernoulliMixtureTrainer.Settings.defaults().withSeed(4));
+
+    BernoulliMixture small = trainer.fit(draw(truth, 400, new Random(5)));
+    BernoulliMixture large = trainer.fit(draw(truth, 4_000, new Random(5)));
+
+    assertThat(small.components()).isEqualTo(8);
+    assertThat(large.components()).isGreaterThanOrEqualTo(16);
+  }
+
+  @Test
+  void shouldAlwaysTryTheFirstCandidateHoweverFewTheRows() {
+    BernoulliMixture truth = SyntheticMixtures.separated(2, 16, 6);
+    BernoulliMixtureTrainer.Settings settings =
+        new BernoulliMixtureTrainer.Settings(List.of(4, 8), 2, 100, 1e-4, 1.0, 0.2, 7);
+
+    BernoulliMixture fitted = new BernoulliMixtureTrainer(settings).fit(draw(truth, 40, new Random(8)));
+
+    assertThat(fitted.components()).isEqualTo(4);
+  }
+
+  @Test
   void shouldRefuseATrimThatLeavesTooFewRowsToFit() {
     assertThatThrownBy(() -> BernoulliMixtureTrainer.Settings.defaults().withTrim(0.5))
         .isInstanceOf(IllegalArgumentException.class)
