@@ -18,17 +18,17 @@ import org.slf4j.LoggerFactory;
  * the search stops at the first K that does no better on validation than the one before.
  *
  * <p>A candidate after the first is tried only when every component can have
- * {@value #MIN_ROWS_PER_COMPONENT} training rows on average. On a window of a few hundred rows, validation likelihood keeps rising
- * up to K = 32 (about a dozen rows per component): components then memorize small groups, and a
- * group of related anomalies in the window gets one of its own, which makes it look normal. With
- * this floor, soybean's 382 training rows get K = 8 instead of 16 and the default score's
- * ROC-AUC rose from 0.964 to 0.982 (mean of three splits; docs/models.md). Windows of 800 rows or
- * more are not affected with the default candidates.
+ * {@value #MIN_ROWS_PER_COMPONENT} training rows on average. On a window of a few hundred rows,
+ * validation likelihood keeps rising up to K = 32 (about a dozen rows per component): components
+ * then memorize small groups, and a group of related anomalies in the window gets one of its own,
+ * which makes it look normal. With this floor, soybean's 382 training rows get K = 8 instead of 32
+ * and the default score's ROC-AUC rose from 0.964 to 0.982 (mean of three splits;
+ * docs/models.md). Windows of 800 rows or more are not affected with the default candidates.
  */
 public final class BernoulliMixtureTrainer implements ModelTrainer {
   private static final Logger log = LoggerFactory.getLogger(BernoulliMixtureTrainer.class);
 
-  /** The fewest training rows per component, on average, for a K above 1 to be tried. */
+  /** The fewest training rows per component, on average, for a candidate after the first. */
   public static final int MIN_ROWS_PER_COMPONENT = 25;
 
   /**
