@@ -9,6 +9,7 @@ import io.surprisal.evaluation.DetectionMetrics;
 import io.surprisal.model.Calibration;
 import io.surprisal.model.DensityModel;
 import io.surprisal.model.EnsembleModel;
+import io.surprisal.model.GenericCodeLength;
 import io.surprisal.model.ReferenceDistribution;
 import io.surprisal.train.AcceptanceGate;
 import io.surprisal.train.BernoulliMixtureTrainer;
@@ -123,7 +124,11 @@ public final class ScoreApproaches implements Callable<Integer> {
     int holdoutSize = (int) Math.round(window.size() * HOLDOUT_FRACTION);
     List<BitVector> holdout = window.subList(window.size() - holdoutSize, window.size());
     ReferenceDistribution raw = calibrator.reference(values(holdout, model::logLikelihood));
-    ReferenceDistribution bitsReference = ensemble.companions().get(0).reference();
+    // The companions' raw log p(x) references: the ensemble's own are of their corrected values
+    // where its code has a lag.
+    ReferenceDistribution bitsReference = calibrator.reference(values(holdout, bits::logLikelihood));
+    ReferenceDistribution treeReference =
+        tree == null ? null : calibrator.reference(values(holdout, tree.model()::logLikelihood));
 
     Map<String, ToDoubleFunction<BitVector>> scores = new LinkedHashMap<>();
     scores.put("likelihood", model::logLikelihood);
@@ -136,10 +141,23 @@ public final class ScoreApproaches implements Callable<Integer> {
     if (tree != null) {
       scores.put("modelBitsTree", x -> raw.logPValue(model.logLikelihood(x))
           + bitsReference.logPValue(bits.logLikelihood(x))
-          + tree.reference().logPValue(tree.model().logLikelihood(x)));
+          + treeReference.logPValue(tree.model().logLikelihood(x)));
     }
     scores.put("ensemble", x -> ensemble.score(x).score());
     scores.put("harmonicMean", x -> harmonicMean(ensemble, x));
+    // The default before its code had a lag: the model corrected by the order-1 code alone, the
+    // companions raw. Equal to the default where the fitted code has no lag.
+    GenericCodeLength orderOne = new GenericCodeLength(model.dimension());
+    ToDoubleFunction<BitVector> orderOneStatistic =
+        x -> model.logLikelihood(x) + orderOne.nats(x);
+    ReferenceDistribution orderOneReference =
+        calibrator.reference(values(holdout, orderOneStatistic));
+    scores.put("complexityCorrectedOrderOne", orderOneStatistic);
+    scores.put("ensembleOrderOne", x -> {
+      double sum = orderOneReference.logPValue(orderOneStatistic.applyAsDouble(x))
+          + bitsReference.logPValue(bits.logLikelihood(x));
+      return tree == null ? sum : sum + treeReference.logPValue(tree.model().logLikelihood(x));
+    });
 
     BernoulliMixtureTrainer.Settings settings = mixtureSettings();
     if (settings.trim() > 0) {
@@ -154,6 +172,7 @@ public final class ScoreApproaches implements Callable<Integer> {
 
     Map<String, Double> aucs = new LinkedHashMap<>();
     realizedAlertRates(ensemble, holdout, test, anomalous).forEach(aucs::put);
+    aucs.put("codeLag", (double) ensemble.codeLength().lag());
     scoringMicros(ensemble, test).forEach(aucs::put);
     scores.forEach((name, score) -> {
       // Lower is more surprising for every score: negated, higher ranks as anomalous.
@@ -180,7 +199,9 @@ public final class ScoreApproaches implements Callable<Integer> {
     double[][] members = new double[ensemble.members()][];
     members[0] = values(holdout, x -> ensemble.modelStatistic(x, ensemble.logLikelihood(x)));
     for (int c = 1; c < members.length; c++) {
-      members[c] = values(holdout, ensemble.companions().get(c - 1).model()::logLikelihood);
+      DensityModel companion = ensemble.companions().get(c - 1).model();
+      members[c] = values(holdout, x -> EnsembleModel.companionStatistic(
+          ensemble.codeLength(), x, companion.logLikelihood(x)));
     }
     // As the pipeline does: the events whose log p(x) the fence leaves out are left out, and the
     // combined scores of the rest are not fenced again.
@@ -253,7 +274,8 @@ public final class ScoreApproaches implements Callable<Integer> {
     logPValues.add(
         ensemble.modelReference().logPValue(ensemble.modelStatistic(x, logLikelihood)));
     for (EnsembleModel.Member companion : ensemble.companions()) {
-      logPValues.add(companion.reference().logPValue(companion.model().logLikelihood(x)));
+      logPValues.add(companion.reference().logPValue(EnsembleModel.companionStatistic(
+          ensemble.codeLength(), x, companion.model().logLikelihood(x))));
     }
     double largest = Double.NEGATIVE_INFINITY;
     for (double logP : logPValues) largest = Math.max(largest, -logP);

@@ -34,8 +34,8 @@ import java.util.zip.CRC32;
  *       combined score (written before companions other than independent bits existed; still
  *       decoded)
  *     5 ensemble with companions ({@link EnsembleModel}): u8 kindCode of its model (1-3), that
- *       kind's payload, u8 {@link EnsembleModel.ModelStatistic#code()}, the reference of that
- *       statistic; u8 companion count c (1..{@link
+ *       kind's payload, u8 {@link EnsembleModel.ModelStatistic#code()} (or 2: complexity-corrected
+ *       with a {@link GenericCodeLength#lag()}, then i32 lag), the reference of that statistic; u8 companion count c (1..{@link
  *       EnsembleModel#MAX_COMPANIONS}); c times: u8 kindCode of the companion (1 mixture or 6
  *       dependency tree), its payload, its reference; the calibration above is on the combined
  *       score
@@ -66,6 +66,8 @@ public final class ModelCodec {
   private static final int KIND_ENSEMBLE_WITH_INDEPENDENT_BITS = 4;
   private static final int KIND_ENSEMBLE = 5;
   private static final int KIND_DEPENDENCY_TREE = 6;
+  /** An ensemble's statistic byte: complexity-corrected with a lagged context, its i32 lag next. */
+  private static final int STATISTIC_CORRECTED_WITH_LAG = 2;
   private static final int CHECKSUM_BYTES = 4;
   private static final int MIN_LENGTH = MAGIC.length + 2 + 1 + CHECKSUM_BYTES;
   /** No expected dimension: {@link #decode(byte[])} takes a model of any L. */
@@ -220,8 +222,19 @@ public final class ModelCodec {
   private static EnsembleModel readEnsemble(ByteBuffer body, int expectedDimension)
       throws ModelFormatException {
     DensityModel model = readModel(Byte.toUnsignedInt(body.get()), body, expectedDimension);
-    EnsembleModel.ModelStatistic statistic =
-        EnsembleModel.ModelStatistic.ofCode(Byte.toUnsignedInt(body.get()));
+    int statisticCode = Byte.toUnsignedInt(body.get());
+    GenericCodeLength codeLength = new GenericCodeLength(model.dimension());
+    if (statisticCode == STATISTIC_CORRECTED_WITH_LAG) {
+      int lag = body.getInt();
+      int maxLag = Math.min(model.dimension() - 1, GenericCodeLength.MAX_LAG);
+      if (lag < 2 || lag > maxLag) {
+        throw new ModelFormatException("the code length's lag must be in 2.." + maxLag + " for L = "
+            + model.dimension() + ", got " + lag);
+      }
+      codeLength = new GenericCodeLength(model.dimension(), lag);
+      statisticCode = EnsembleModel.ModelStatistic.COMPLEXITY_CORRECTED.code();
+    }
+    EnsembleModel.ModelStatistic statistic = EnsembleModel.ModelStatistic.ofCode(statisticCode);
     EnsembleModel.Member modelMember = new EnsembleModel.Member(model, readReference(body));
     int count = Byte.toUnsignedInt(body.get());
     if (count < 1 || count > EnsembleModel.MAX_COMPANIONS) {
@@ -240,7 +253,7 @@ public final class ModelCodec {
       };
       companions.add(new EnsembleModel.Member(companion, readReference(body)));
     }
-    return new EnsembleModel(modelMember, statistic, companions);
+    return new EnsembleModel(modelMember, statistic, codeLength, companions);
   }
 
   private static DependencyTree readDependencyTree(ByteBuffer body, int expectedDimension)
@@ -302,7 +315,14 @@ public final class ModelCodec {
     if (model instanceof EnsembleModel ensemble) {
       out.writeByte(kindCode(ensemble.model()));
       writePayload(out, ensemble.model());
-      out.writeByte(ensemble.statistic().code());
+      GenericCodeLength codeLength = ensemble.codeLength();
+      if (codeLength != null && codeLength.lag() > 0) {
+        out.writeByte(STATISTIC_CORRECTED_WITH_LAG);
+        out.writeInt(codeLength.lag());
+      } else {
+        // Without a lag, the bytes of the records written before lags existed.
+        out.writeByte(ensemble.statistic().code());
+      }
       writeReference(out, ensemble.modelReference());
       out.writeByte(ensemble.companions().size());
       for (EnsembleModel.Member companion : ensemble.companions()) {

@@ -117,7 +117,8 @@ public final class TrainingPipeline {
       List<DensityModel> companions = companions(fitRows);
       // The holdout's values of every member: the model's corrected log-likelihood first.
       EnsembleModel.ModelStatistic statistic = EnsembleModel.ModelStatistic.COMPLEXITY_CORRECTED;
-      GenericCodeLength codeLength = new GenericCodeLength(candidate.dimension());
+      // The coder's one layout fact (a row width, where the bits have one) from the fit rows.
+      GenericCodeLength codeLength = GenericCodeLength.fittedTo(fitRows);
       double[][] memberValues = new double[1 + companions.size()][];
       memberValues[0] = new double[holdoutSize];
       for (int i = 0; i < holdoutSize; i++) {
@@ -127,12 +128,16 @@ public final class TrainingPipeline {
       List<EnsembleModel.Member> members = new ArrayList<>();
       for (int c = 0; c < companions.size(); c++) {
         memberValues[c + 1] = logLikelihoods(companions.get(c), holdout);
+        for (int i = 0; i < holdoutSize; i++) {
+          memberValues[c + 1][i] = EnsembleModel.companionStatistic(
+              codeLength, holdout.get(i), memberValues[c + 1][i]);
+        }
         members.add(new EnsembleModel.Member(
             companions.get(c), calibrator.reference(memberValues[c + 1])));
       }
       EnsembleModel ensemble = new EnsembleModel(
           new EnsembleModel.Member(candidate, calibrator.reference(memberValues[0])),
-          statistic, members);
+          statistic, codeLength, members);
       // Each holdout event's p-values are taken against the other holdout events, so that the
       // holdout's combined scores are distributed as new traffic's (see EnsembleModel). An event
       // whose log p(x) the contamination fence leaves out is left out here too: the combined

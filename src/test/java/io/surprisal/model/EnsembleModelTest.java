@@ -397,4 +397,43 @@ class EnsembleModelTest {
         .isInstanceOf(ModelFormatException.class)
         .hasMessage("model parameters are invalid: unknown model statistic code 7");
   }
+
+  @Test
+  void shouldCorrectEveryMemberWhenTheCodeHasALagAndKeepTheLagInTheRecord() throws Exception {
+    GenericCodeLength lagged = new GenericCodeLength(12, 4);
+    EnsembleModel corrected = new EnsembleModel(new EnsembleModel.Member(MODEL, TEN),
+        COMPLEXITY_CORRECTED, lagged, List.of(
+            new EnsembleModel.Member(INDEPENDENT_BITS, TAILED),
+            new EnsembleModel.Member(CHAIN, FIVE)));
+    SplittableRandom random = new SplittableRandom(10);
+    for (int i = 0; i < 30; i++) {
+      BitVector x = MODEL.sample(random);
+      double nats = lagged.nats(x);
+      assertThat(EnsembleModel.companionStatistic(lagged, x, -3.0)).isEqualTo(-3.0 + nats);
+      assertThat(corrected.score(x).score()).isCloseTo(
+          TEN.logPValue(MODEL.logLikelihood(x) + nats)
+              + TAILED.logPValue(INDEPENDENT_BITS.logLikelihood(x) + nats)
+              + FIVE.logPValue(CHAIN.logLikelihood(x) + nats), within(1e-12));
+      // Told the threshold, it scores the same.
+      assertThat(corrected.score(x, -3.0).score()).isEqualTo(corrected.score(x).score());
+    }
+    // Without a lag the companions stay raw.
+    assertThat(EnsembleModel.companionStatistic(new GenericCodeLength(12), MODEL.sample(random),
+        -3.0)).isEqualTo(-3.0);
+
+    byte[] encoded = ModelCodec.encode(published(corrected));
+    EnsembleModel decoded = (EnsembleModel) ModelCodec.decode(encoded, 12).model();
+    assertThat(decoded.codeLength().lag()).isEqualTo(4);
+    assertThat(decoded.toString()).contains("complexity-corrected, lag 4");
+    BitVector x = MODEL.sample(random);
+    assertThat(decoded.score(x)).isEqualTo(corrected.score(x));
+
+    int statisticAt = ForgedRecords.payloadAt(encoded) + 1 + 8 + (3 + 3 * 12) * 8;
+    assertThat(encoded[statisticAt]).isEqualTo((byte) 2);
+    byte[] tooLong = encoded.clone();
+    java.nio.ByteBuffer.wrap(tooLong).putInt(statisticAt + 1, 12);
+    assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(tooLong)))
+        .isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining("the code length's lag must be in 2..11 for L = 12, got 12");
+  }
 }
