@@ -30,6 +30,8 @@ public final class BinaryLatentModel implements DensityModel {
   public static final long MAX_ENUMERATED_LOG_ODDS = 1L << 26;
 
   private final double[] priorLogOdds;
+  /** log p(z = 0) = Σ_j log(1 − ρ_j), the part of every log p(z) that does not depend on z. */
+  private final double logPriorOfZero;
   private final BinaryInputMlp decoder;
   private final BinaryInputMlp encoder;
   private final int enumerationLimit;
@@ -41,6 +43,9 @@ public final class BinaryLatentModel implements DensityModel {
       double[] priorLogOdds, BinaryInputMlp decoder, BinaryInputMlp encoder, int enumerationLimit,
       int scoringSamples) {
     this.priorLogOdds = priorLogOdds;
+    double logP = 0;
+    for (double eta : priorLogOdds) logP -= Logistic.softplus(eta);
+    this.logPriorOfZero = logP;
     this.decoder = decoder;
     this.encoder = encoder;
     this.enumerationLimit = enumerationLimit;
@@ -290,9 +295,7 @@ public final class BinaryLatentModel implements DensityModel {
 
   /** log p(z) for the code whose set bits are active[0..count). */
   double logPrior(int[] active, int count) {
-    double logP = 0;
-    // Σ_j log(1−ρ_j)
-    for (int j = 0; j < priorLogOdds.length; j++) logP -= Logistic.softplus(priorLogOdds[j]);
+    double logP = logPriorOfZero; // computed once: it was 2·K transcendental calls per draw
     for (int i = 0; i < count; i++) logP += priorLogOdds[active[i]]; // log ρ − log(1−ρ)
     return logP;
   }

@@ -128,6 +128,9 @@ public final class VaeModel implements DensityModel {
   private ImportanceEstimate estimate(BitVector x, double[] encoded, int samples,
       RandomGenerator random, double boundary) {
     int latent = latentDimension();
+    // σ_j = exp(v_j / 2) once per event, not once per draw.
+    double[] deviation = new double[latent];
+    for (int j = 0; j < latent; j++) deviation[j] = Math.exp(0.5 * encoded[latent + j]);
     double[] z = new double[latent];
     double[] logits = new double[dimension()];
     double[] scratch = new double[decoder.hidden()];
@@ -138,7 +141,7 @@ public final class VaeModel implements DensityModel {
       for (int j = 0; j < latent; j++) {
         double logVariance = encoded[latent + j];
         double epsilon = random.nextGaussian();
-        z[j] = encoded[j] + Math.exp(0.5 * logVariance) * epsilon;
+        z[j] = encoded[j] + deviation[j] * epsilon;
         logRatio += 0.5 * (epsilon * epsilon - z[j] * z[j] + logVariance);
       }
       decoder.forward(z, scratch, logits);

@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The binary-latent model's per-event kernel at L = 784 above its enumeration limit, where log p(x)
+ * The binary-latent model's per-event kernel at L = 39 and 784 above its enumeration limit, where log p(x)
  * is an importance-sampling estimate over S codes drawn from the inference network: S = 1 and 16.
  * K = 16 latent bits with an enumeration limit of 12, H = 32 (the default hidden width); seeded
  * random weights, since the cost does not depend on their values.
@@ -31,11 +31,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class BinaryLatentScoringBenchmark {
-  private static final int DIMENSION = 784;
   private static final int LATENT = 16;
   private static final int HIDDEN = 32;
   private static final int ENUMERATION_LIMIT = 12;
   private static final int INPUTS = 256;
+
+  @Param({"39", "784"})
+  int dimension;
 
   @Param({"1", "16"})
   int samples;
@@ -50,17 +52,17 @@ public class BinaryLatentScoringBenchmark {
   @Setup
   public void setUp() {
     Random random = new Random(3L);
-    BinaryInputMlp decoder = BinaryInputMlp.of(LATENT, HIDDEN, DIMENSION,
+    BinaryInputMlp decoder = BinaryInputMlp.of(LATENT, HIDDEN, dimension,
         Inputs.gaussian(LATENT * HIDDEN, 1.0, random), Inputs.gaussian(HIDDEN, 0.5, random),
-        Inputs.gaussian(HIDDEN * DIMENSION, 1.0 / Math.sqrt(HIDDEN), random),
-        Inputs.gaussian(DIMENSION, 1.0, random));
-    BinaryInputMlp encoder = BinaryInputMlp.of(DIMENSION, HIDDEN, LATENT,
-        Inputs.gaussian(DIMENSION * HIDDEN, 0.05, random), Inputs.gaussian(HIDDEN, 0.5, random),
+        Inputs.gaussian(HIDDEN * dimension, 1.0 / Math.sqrt(HIDDEN), random),
+        Inputs.gaussian(dimension, 1.0, random));
+    BinaryInputMlp encoder = BinaryInputMlp.of(dimension, HIDDEN, LATENT,
+        Inputs.gaussian(dimension * HIDDEN, 0.05, random), Inputs.gaussian(HIDDEN, 0.5, random),
         Inputs.gaussian(HIDDEN * LATENT, 1.0 / Math.sqrt(HIDDEN), random),
         Inputs.gaussian(LATENT, 1.0, random));
     model = BinaryLatentModel.of(Inputs.gaussian(LATENT, 1.0, random), decoder, encoder,
         ENUMERATION_LIMIT, samples);
-    events = Inputs.random(INPUTS, DIMENSION, input.equals("dense") ? 0.5 : 0.05, 4L);
+    events = Inputs.random(INPUTS, dimension, input.equals("dense") ? 0.5 : 0.05, 4L);
   }
 
   @Benchmark
