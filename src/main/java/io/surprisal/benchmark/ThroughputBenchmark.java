@@ -60,11 +60,17 @@ import org.slf4j.LoggerFactory;
  * fills, so each round measures scoring alone: parse, score, a score record per event, alerts, the
  * sampled copies and the per-event metrics. The first {@code warmupRounds} rounds of each run but
  * are not counted (JIT).
+ *
+ * <p>With a baseline score, a second detector runs in the same rounds on a model of the same fit
+ * whose threshold is set on that score: what one score costs over another, measured where both
+ * see the same load. The two detectors swap places every round, and their ratio is taken per
+ * round, since the machine's pace drifts between rounds by more than the difference sought.
  */
 public final class ThroughputBenchmark {
   private static final Logger log = LoggerFactory.getLogger(ThroughputBenchmark.class);
   private static final String EVENTS = "bench-events";
   private static final String MODELS = "bench-models";
+  private static final String BASELINE_MODELS = "bench-baseline-models";
   private static final String LATENCY_EVENTS = "bench-latency-events";
   /** Rows the neural kinds are fitted on, and their epochs: the rounds time scoring, not fit. */
   private static final int NEURAL_FIT_ROWS = 5_000;
@@ -82,21 +88,30 @@ public final class ThroughputBenchmark {
    * @param latencyRate events/s offered in the latency run; 0 means a quarter of the detector's
    *     median rate in the rounds
    * @param score what the pre-trained model's threshold is set on (surprisal.score)
+   * @param baselineScore the score of a second detector run in the same rounds, or null for none
    */
   public record Settings(int events, int dimension, int components, int partitions, int rounds,
       int warmupRounds, String processingGuarantee, long seed, Map<String, String> streams,
       String model, int scoringSamples, int latencySeconds, int latencyRate,
-      DetectionScore score) {
+      DetectionScore score, DetectionScore baselineScore) {
     public Settings {
       streams = Map.copyOf(streams);
     }
   }
 
-  /** Per-round rates (events/s) of the counted rounds, in the order run. */
+  /**
+   * Per-round rates (events/s) of the counted rounds, in the order run. The baseline's fields are
+   * null without a baseline score.
+   *
+   * @param medianRoundRatioToBaseline the median over rounds of the detector's rate over the
+   *     baseline detector's in the same round
+   */
   public record Result(Settings settings, String model, List<Double> passThroughEventsPerSecond,
       List<Double> jsonPassThroughEventsPerSecond, List<Double> detectorEventsPerSecond,
       double medianPassThrough, double medianJsonPassThrough, double medianDetector,
-      double medianRatio, double medianRatioToJsonPassThrough, LatencyBenchmark.Result latency) {}
+      double medianRatio, double medianRatioToJsonPassThrough, LatencyBenchmark.Result latency,
+      String baselineModel, List<Double> baselineDetectorEventsPerSecond,
+      Double medianBaselineDetector, Double medianRoundRatioToBaseline) {}
 
   private final String bootstrap;
   private final Path stateRoot;
@@ -116,26 +131,45 @@ public final class ThroughputBenchmark {
     BernoulliMixture truth =
         SyntheticMixtures.separated(settings.components(), settings.dimension(), 0.02, 0.1,
             settings.seed());
-    PublishedModel model = fit(truth, settings);
+    PublishedModel model = fit(truth, settings, settings.score());
     log.info("Benchmark model: {}", model.model());
     produce(models, "model", ModelCodec.encode(model));
+    DetectionScore baselineScore = settings.baselineScore();
+    PublishedModel baselineModel = null;
+    if (baselineScore != null) {
+      try (TopicAdmin admin = new TopicAdmin(bootstrap)) {
+        admin.ensureTopic(BASELINE_MODELS, 1, (short) 1, Map.of("cleanup.policy", "compact"));
+      }
+      baselineModel = fit(truth, settings, baselineScore);
+      log.info("Baseline model ({} score): {}", baselineScore.label(), baselineModel.model());
+      produce(BASELINE_MODELS, "model", ModelCodec.encode(baselineModel));
+    }
     log.info("Producing {} events to {}", settings.events(), events);
     preload(events, truth, settings);
 
     List<Double> passThrough = new ArrayList<>();
     List<Double> jsonPassThrough = new ArrayList<>();
     List<Double> detector = new ArrayList<>();
+    List<Double> baseline = new ArrayList<>();
+    List<Double> roundRatios = new ArrayList<>();
     for (int round = 1 - settings.warmupRounds(); round <= settings.rounds(); round++) {
       double copy = measure("pass-through", round, settings,
           app -> passThroughStreams(app, events, "bench-copy-" + app, settings, false));
       double json = measure("json-pass-through", round, settings,
           app -> passThroughStreams(app, events, "bench-json-" + app, settings, true));
+      boolean baselineFirst = baselineScore != null && Math.floorMod(round, 2) == 0;
+      double baselineRate = baselineFirst ? measureBaseline(round, settings) : Double.NaN;
       double scoring = measure("detector", round, settings,
-          app -> detectorStreams(app, settings));
+          app -> detectorStreams(app, MODELS, settings));
+      if (baselineScore != null && !baselineFirst) baselineRate = measureBaseline(round, settings);
       if (round >= 1) {
         passThrough.add(copy);
         jsonPassThrough.add(json);
         detector.add(scoring);
+        if (baselineScore != null) {
+          baseline.add(baselineRate);
+          roundRatios.add(scoring / baselineRate);
+        }
       }
     }
     double medianPass = median(passThrough);
@@ -145,7 +179,16 @@ public final class ThroughputBenchmark {
         ? latency(truth, settings, medianDetector) : null;
     return new Result(settings, model.model().toString(), passThrough, jsonPassThrough, detector,
         medianPass, medianJson, medianDetector, medianDetector / medianPass,
-        medianDetector / medianJson, latency);
+        medianDetector / medianJson, latency,
+        baselineModel == null ? null : baselineModel.model().toString(),
+        baselineModel == null ? null : baseline,
+        baselineModel == null ? null : median(baseline),
+        baselineModel == null ? null : median(roundRatios));
+  }
+
+  private double measureBaseline(int round, Settings settings) throws Exception {
+    return measure("baseline-detector", round, settings,
+        app -> detectorStreams(app, BASELINE_MODELS, settings));
   }
 
   /**
@@ -158,7 +201,7 @@ public final class ThroughputBenchmark {
     int rate = settings.latencyRate() > 0
         ? settings.latencyRate() : (int) Math.max(100, Math.round(medianDetector / 4));
     String applicationId = "bench-latency-" + System.nanoTime();
-    Properties p = detectorProperties(applicationId, LATENCY_EVENTS, settings);
+    Properties p = detectorProperties(applicationId, LATENCY_EVENTS, MODELS, settings);
     double sampleRate = 0.1;
     // At least 1,000: its holdout (a fifth) must be large enough to calibrate q = 0.001.
     int firstFit = (int) Math.max(1000, rate * sampleRate * 15);
@@ -213,7 +256,7 @@ public final class ThroughputBenchmark {
     }
     Properties p = streamsProperties(applicationId, settings);
     // The detector's own Streams defaults, so that only the topology differs between them.
-    DetectorConfigParser.parse(detectorProperties(applicationId, EVENTS, settings)).kafka()
+    DetectorConfigParser.parse(detectorProperties(applicationId, EVENTS, MODELS, settings)).kafka()
         .forEach((key, value) -> p.putIfAbsent(key, value));
     p.setProperty("application.id", applicationId);
     p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG,
@@ -230,9 +273,10 @@ public final class ThroughputBenchmark {
     return () -> streams.close(Duration.ofSeconds(30));
   }
 
-  private AutoCloseable detectorStreams(String applicationId, Settings settings) {
+  /** @param models the topic the detector's pre-trained model is on */
+  private AutoCloseable detectorStreams(String applicationId, String models, Settings settings) {
     DetectorConfig config =
-        DetectorConfigParser.parse(detectorProperties(applicationId, EVENTS, settings));
+        DetectorConfigParser.parse(detectorProperties(applicationId, EVENTS, models, settings));
     try (TopicAdmin admin = new TopicAdmin(bootstrap)) {
       // All of the detector's topics, with the layout its topology relies on.
       DetectorTopics.ensure(admin, config.topics(), settings.partitions(), (short) 1);
@@ -248,12 +292,13 @@ public final class ThroughputBenchmark {
     return detector;
   }
 
-  private Properties detectorProperties(String applicationId, String events, Settings settings) {
+  private Properties detectorProperties(
+      String applicationId, String events, String models, Settings settings) {
     Properties p = streamsProperties(applicationId, settings);
     p.setProperty("surprisal.feature.dimension", String.valueOf(settings.dimension()));
     modelProperties(settings).forEach(p::setProperty);
     p.setProperty("surprisal.topic.events", events);
-    p.setProperty("surprisal.topic.models", MODELS);
+    p.setProperty("surprisal.topic.models", models);
     p.setProperty("surprisal.topic.alerts", "bench-alerts-" + applicationId);
     p.setProperty("surprisal.topic.scores", "bench-scores-" + applicationId);
     p.setProperty("surprisal.topic.dead-letters", "bench-dead-letters-" + applicationId);
@@ -320,7 +365,8 @@ public final class ThroughputBenchmark {
     };
   }
 
-  private PublishedModel fit(BernoulliMixture truth, Settings settings) {
+  /** The benchmark's model, its threshold set on {@code score}; the same fit for every score. */
+  private PublishedModel fit(BernoulliMixture truth, Settings settings, DetectionScore score) {
     Random random = new Random(settings.seed());
     boolean mixture = settings.model().equals(BernoulliMixture.KIND);
     List<BitVector> window = new ArrayList<>();
@@ -339,7 +385,7 @@ public final class ThroughputBenchmark {
     }
     TrainingPipeline pipeline = new TrainingPipeline(trainer,
         new Calibrator(0.001, Calibrator.DEFAULT_MAX_CONTAMINATION),
-        new AcceptanceGate(1.0), 0.2, settings.seed(), Clock.systemUTC(), settings.score());
+        new AcceptanceGate(1.0), 0.2, settings.seed(), Clock.systemUTC(), score);
     return pipeline.run(window, null, 1).published();
   }
 

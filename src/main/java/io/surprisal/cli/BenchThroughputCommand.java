@@ -85,6 +85,13 @@ final class BenchThroughputCommand implements Callable<Integer> {
           + "docs/benchmarks.md).")
   String score;
 
+  @Option(names = "--baseline-score", paramLabel = "SCORE",
+      description = "Also run, in the same rounds, a detector whose model (the same fit) has its "
+          + "threshold set on this score, and report the detector's rate over it per round: "
+          + "e.g. --score ensemble --baseline-score likelihood for what the ensemble costs "
+          + "(default: none).")
+  String baselineScore;
+
   @Override
   public Integer call() throws Exception {
     TrainingOptions.requireKnownModel(model);
@@ -93,7 +100,8 @@ final class BenchThroughputCommand implements Callable<Integer> {
       ThroughputBenchmark.Result result = new ThroughputBenchmark(broker.bootstrapServers(), state)
           .run(new ThroughputBenchmark.Settings(events, dimension, components, partitions, rounds,
               warmupRounds, processingGuarantee, seed, streams, model, scoringSamples,
-              latencySeconds, latencyRate, DetectionScore.ofLabel(score)));
+              latencySeconds, latencyRate, DetectionScore.ofLabel(score),
+              baselineScore == null ? null : DetectionScore.ofLabel(baselineScore)));
       System.out.println(new String(MessageJson.write(result), StandardCharsets.UTF_8));
     }
     return 0;
