@@ -72,6 +72,7 @@ final class ImportanceSamples {
     private final double[] logQOn;
     private final double[] logQOff;
     private final double[] out;
+    private final double[] softplusTerms;
     private final double[] scratch;
     private final int[] active;
     private int drawn;
@@ -97,6 +98,7 @@ final class ImportanceSamples {
         logQOff[j] = -Logistic.softplus(proposal[j]);
       }
       out = new double[model.dimension()];
+      softplusTerms = new double[model.dimension()];
       scratch = new double[model.decoder().hidden()];
       active = new int[model.latent()];
     }
@@ -116,7 +118,7 @@ final class ImportanceSamples {
       }
       model.decoder().forward(active, count, scratch, out);
       double logJoint = model.logPrior(active, count);
-      logJoint -= Logistic.sumSoftplus(out, dimension);
+      logJoint -= Logistic.sumSoftplus(out, dimension, softplusTerms);
       for (int i = 0, n = x.activeCount(); i < n; i++) logJoint += out[x.activeIndex(i)];
       if (logJoint > bestLogJoint) {
         bestLogJoint = logJoint;

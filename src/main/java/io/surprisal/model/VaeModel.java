@@ -133,6 +133,7 @@ public final class VaeModel implements DensityModel {
     for (int j = 0; j < latent; j++) deviation[j] = Math.exp(0.5 * encoded[latent + j]);
     double[] z = new double[latent];
     double[] logits = new double[dimension()];
+    double[] softplusTerms = new double[dimension()];
     double[] scratch = new double[decoder.hidden()];
     AdaptiveSampling.LogWeights draws = () -> {
       // log p(z) − log q(z|x) with z = μ + σ·ε: the 2π terms cancel, leaving
@@ -145,14 +146,14 @@ public final class VaeModel implements DensityModel {
         logRatio += 0.5 * (epsilon * epsilon - z[j] * z[j] + logVariance);
       }
       decoder.forward(z, scratch, logits);
-      return logRatio + logBernoulli(x, logits);
+      return logRatio + logBernoulli(x, logits, softplusTerms);
     };
     return AdaptiveSampling.estimate(draws, new double[samples], boundary);
   }
 
   /** log p(x|z) = Σ_{x_d=1} a_d − Σ_d softplus(a_d), a the decoder's log-odds. */
-  private static double logBernoulli(BitVector x, double[] logits) {
-    double logP = -Logistic.sumSoftplus(logits, logits.length);
+  private static double logBernoulli(BitVector x, double[] logits, double[] softplusTerms) {
+    double logP = -Logistic.sumSoftplus(logits, logits.length, softplusTerms);
     for (int i = 0, n = x.activeCount(); i < n; i++) logP += logits[x.activeIndex(i)];
     return logP;
   }
