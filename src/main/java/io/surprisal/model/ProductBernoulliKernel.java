@@ -78,7 +78,18 @@ final class ProductBernoulliKernel {
       return sum;
     }
     System.arraycopy(bias, 0, joint, 0, components);
-    for (int i = 0, n = x.activeCount(); i < n; i++) Rows.add(joint, bitLogOdds[x.activeIndex(i)]);
+    // Four active bits' rows per pass over joint: a pass over K values costs its loop's set-up and
+    // joint's loads and stores whatever it adds, and one row at a time those were most of it.
+    int n = x.activeCount();
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      double[] r0 = bitLogOdds[x.activeIndex(i)];
+      double[] r1 = bitLogOdds[x.activeIndex(i + 1)];
+      double[] r2 = bitLogOdds[x.activeIndex(i + 2)];
+      double[] r3 = bitLogOdds[x.activeIndex(i + 3)];
+      for (int c = 0; c < components; c++) joint[c] += (r0[c] + r1[c]) + (r2[c] + r3[c]);
+    }
+    for (; i < n; i++) Rows.add(joint, bitLogOdds[x.activeIndex(i)]);
     return logSumExp(joint);
   }
 
