@@ -14,8 +14,11 @@ cd "$(dirname "$0")/.."
 
 EVENTS_39=${EVENTS_39:-150000}
 EVENTS_784=${EVENTS_784:-30000}
-EVENTS_NEURAL_784=${EVENTS_NEURAL_784:-20000}
-EVENTS_NEURAL_39=${EVENTS_NEURAL_39:-60000}
+# Rounds of the neural kinds long enough that the pass-throughs run for seconds, not a fraction
+# of one (at 20,000 and 60,000 events their rounds took 0.6-0.9 s, and the detector was still
+# warming up between its counted rounds: 25,000 then 39,000 events/s at L = 39).
+EVENTS_NEURAL_784=${EVENTS_NEURAL_784:-60000}
+EVENTS_NEURAL_39=${EVENTS_NEURAL_39:-300000}
 LATENCY_SECONDS=${LATENCY_SECONDS:-60}
 ROUNDS=${ROUNDS:-3}
 # The ensemble against log p(x) alone: a difference of a few percent, so longer rounds and more.
