@@ -126,7 +126,8 @@ public final class ScoreApproaches implements Callable<Integer> {
     ReferenceDistribution raw = calibrator.reference(values(holdout, model::logLikelihood));
     // The companions' raw log p(x) references: the ensemble's own are of their corrected values
     // where its code has a lag.
-    ReferenceDistribution bitsReference = calibrator.reference(values(holdout, bits::logLikelihood));
+    ReferenceDistribution bitsReference =
+        calibrator.reference(values(holdout, bits::logLikelihood));
     ReferenceDistribution treeReference =
         tree == null ? null : calibrator.reference(values(holdout, tree.model()::logLikelihood));
 

@@ -130,7 +130,8 @@ public final class EnsembleModel implements DensityModel {
     if (statistic == ModelStatistic.COMPLEXITY_CORRECTED
         && (codeLength == null || codeLength.dimension() != dimension)) {
       throw new IllegalArgumentException("a complexity-corrected ensemble needs code lengths of L = "
-          + dimension + (codeLength == null ? ", got none" : ", got L = " + codeLength.dimension()));
+          + dimension
+          + (codeLength == null ? ", got none" : ", got L = " + codeLength.dimension()));
     }
     this.codeLength = statistic == ModelStatistic.COMPLEXITY_CORRECTED ? codeLength : null;
     this.companions = List.copyOf(companions);
@@ -200,7 +201,12 @@ public final class EnsembleModel implements DensityModel {
    */
   public static double companionStatistic(
       GenericCodeLength code, BitVector x, double logLikelihood) {
-    return code != null && code.lag() > 0 ? logLikelihood + code.nats(x) : logLikelihood;
+    return correctsCompanions(code) ? logLikelihood + code.nats(x) : logLikelihood;
+  }
+
+  /** Whether the companions are corrected too: by a code with a lag (see companionStatistic). */
+  private static boolean correctsCompanions(GenericCodeLength code) {
+    return code != null && code.lag() > 0;
   }
 
   /** Fisher's statistic, halved: the sum of every member's log p-value (≤ 0). */
@@ -237,7 +243,7 @@ public final class EnsembleModel implements DensityModel {
 
   /** @param nats x's code length, added to the companions' log p(x) when the code has a lag */
   private double[] companionLogPValues(BitVector x, double nats) {
-    double companionCorrection = codeLength != null && codeLength.lag() > 0 ? nats : 0;
+    double companionCorrection = correctsCompanions(codeLength) ? nats : 0;
     double[] logPValues = new double[companions.size()];
     for (int i = 0; i < logPValues.length; i++) {
       Member companion = companions.get(i);

@@ -1,6 +1,7 @@
 package io.surprisal.model;
 
 import io.surprisal.event.BitVector;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,18 +19,15 @@ import java.util.List;
  * before cannot use. The lag is the one layout fact the coder takes from the traffic
  * ({@link #fittedTo}): the row width, where there is one, found as the lag that codes the training
  * rows shortest; where no lag codes them clearly shorter than the bit before alone, the coder
- * has none. On Fashion-MNIST
- * (28 × 28) the fit finds 28 and the corrected mixture's ROC-AUC rose from 0.908 to 0.929
- * (docs/models.md).
+ * has none. On Fashion-MNIST (28 × 28) the fit finds 28 and the corrected mixture's ROC-AUC rose
+ * from 0.908 to 0.929 (docs/models.md).
  *
  * <p>A KT code's length depends on its counts only, here each context's count of 0s and 1s, which
- * the active bits give in O(nnz(x)); the log-gamma values come from tables built once
- * per L.
+ * the active bits give in O(nnz(x)); the log-gamma values come from tables built once per L.
  */
 public final class GenericCodeLength {
   /** The largest lag tried: wider rows than this are not expected of a binary event. */
   public static final int MAX_LAG = 1024;
-  /** How many active bits {@link #fittedTo} visits at most while it tries lags. */
   /**
    * How much shorter, as a share, a lag must code the rows than the bit before alone. Images code
    * far shorter with their row width (Fashion-MNIST: 37%); tabular bits find a lag that saves a
@@ -37,6 +35,7 @@ public final class GenericCodeLength {
    * and correcting by it cost their ROC-AUC up to 0.011 (celeba).
    */
   static final double MIN_LAG_GAIN = 0.1;
+  /** How many active bits {@link #fittedTo} visits at most while it tries lags. */
   private static final long FIT_BUDGET = 50_000_000L;
   private static final int FIT_MIN_ROWS = 32;
   private static final int FIT_MAX_ROWS = 500;
@@ -61,8 +60,8 @@ public final class GenericCodeLength {
   public GenericCodeLength(int dimension, int lag) {
     if (dimension < 1) throw new IllegalArgumentException("dimension must be >= 1, got " + dimension);
     if (lag != 0 && (lag < 2 || lag > Math.min(dimension - 1, MAX_LAG))) {
-      throw new IllegalArgumentException("lag must be 0 or in 2.." + Math.min(dimension - 1, MAX_LAG)
-          + " for L = " + dimension + ", got " + lag);
+      throw new IllegalArgumentException("lag must be 0 or in 2.."
+          + Math.min(dimension - 1, MAX_LAG) + " for L = " + dimension + ", got " + lag);
     }
     this.dimension = dimension;
     this.lag = lag;
@@ -76,8 +75,9 @@ public final class GenericCodeLength {
 
   /**
    * The coder whose lag codes the given rows shortest in total, when that is at least
-   * {@link #MIN_LAG_GAIN} shorter than the bit before alone; else the coder without a lag. Tries every lag up to {@link #MAX_LAG} on up to {@value #FIT_MAX_ROWS} rows (fewer
-   * when their active bits are many, so that the search stays well under a second).
+   * {@link #MIN_LAG_GAIN} shorter than the bit before alone; else the coder without a lag. Tries
+   * every lag up to {@link #MAX_LAG} on up to {@value #FIT_MAX_ROWS} rows (fewer when their active
+   * bits are many, so that the search stays well under a second).
    */
   public static GenericCodeLength fittedTo(List<BitVector> rows) {
     if (rows.isEmpty()) throw new IllegalArgumentException("need at least one row to fit a lag");
@@ -91,7 +91,7 @@ public final class GenericCodeLength {
     int sample = (int) Math.max(FIT_MIN_ROWS,
         Math.min(FIT_MAX_ROWS, FIT_BUDGET / (maxLag * (meanActive + 1))));
     // Evenly spread over the rows, so that a window's order (by time) does not pick the sample.
-    List<BitVector> sampled = new java.util.ArrayList<>();
+    List<BitVector> sampled = new ArrayList<>();
     double step = Math.max(1.0, (double) rows.size() / sample);
     for (double i = 0; i < rows.size() && sampled.size() < sample; i += step) {
       sampled.add(rows.get((int) i));

@@ -100,7 +100,7 @@ final class ImportanceSamples {
       out = new double[model.dimension()];
       softplusTerms = new double[model.dimension()];
       scratch = new double[model.decoder().hidden()];
-      active = new int[model.latent()];
+      active = new int[latent];
     }
 
     double next() {

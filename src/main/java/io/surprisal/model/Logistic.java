@@ -71,17 +71,12 @@ final class Logistic {
     return positive + logProducts;
   }
 
-  /** As {@link #sumSoftplus(double[], int, double[])}, with its own scratch space. */
-  static double sumSoftplus(double[] a, int n) {
-    return sumSoftplus(a, n, new double[n]);
-  }
-
   /**
    * e^−y for y ≥ 0 by multiplications alone: (e^−t)^128 with t = min(y, 40)/128 in [0, 0.3125],
    * e^−t from its Taylor series to degree 12 (truncation below 1e-16 of it) and the power by seven
    * squarings, each adding about an ulp that the later ones double: within 5e-14 of e^−y,
-   * relatively (LogisticTest). Beyond y = 40, 1 + e^−y rounds to 1 either way, which is all {@link #sumSoftplus}
-   * asks of it.
+   * relatively (LogisticTest). Beyond y = 40, 1 + e^−y rounds to 1 either way, which is all
+   * {@link #sumSoftplus} asks of it.
    */
   static double expOfMinus(double y) {
     double t = Math.min(y, 40.0) * (1.0 / 128);

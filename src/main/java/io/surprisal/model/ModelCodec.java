@@ -35,7 +35,8 @@ import java.util.zip.CRC32;
  *       decoded)
  *     5 ensemble with companions ({@link EnsembleModel}): u8 kindCode of its model (1-3), that
  *       kind's payload, u8 {@link EnsembleModel.ModelStatistic#code()} (or 2: complexity-corrected
- *       with a {@link GenericCodeLength#lag()}, then i32 lag), the reference of that statistic; u8 companion count c (1..{@link
+ *       with a {@link GenericCodeLength#lag()}, then i32 lag), the reference of that statistic;
+ *       u8 companion count c (1..{@link
  *       EnsembleModel#MAX_COMPANIONS}); c times: u8 kindCode of the companion (1 mixture or 6
  *       dependency tree), its payload, its reference; the calibration above is on the combined
  *       score

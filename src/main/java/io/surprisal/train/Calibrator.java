@@ -86,8 +86,8 @@ public final class Calibrator {
    * Calibrates on holdout scores that the caller has already cleared of contamination, without a
    * second fence: {@link #cleared} log-likelihoods, or the ensemble's combined scores once the
    * events whose log p(x) the fence leaves out are gone. Fenced again, the combined scores lost
-   * clean events too (the fence is built for log-likelihoods): on Fashion-MNIST class 2 a further 2% of the holdout, which put a q = 0.01
-   * threshold at the 3% point of normal traffic.
+   * clean events too (the fence is built for log-likelihoods): on Fashion-MNIST class 2 a further
+   * 2% of the holdout, which put a q = 0.01 threshold at the 3% point of normal traffic.
    */
   public Calibration calibrateCleared(double[] holdoutScores) {
     return calibrateKept(sortedFinite(holdoutScores));

@@ -19,8 +19,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The binary-latent model's per-event kernel at L = 39 and 784 above its enumeration limit, where log p(x)
- * is an importance-sampling estimate over S codes drawn from the inference network: S = 1 and 16.
+ * The binary-latent model's per-event kernel at L = 39 and 784 above its enumeration limit, where
+ * log p(x) is an importance-sampling estimate over S codes drawn from the inference network: S = 1
+ * and 16.
  * K = 16 latent bits with an enumeration limit of 12, H = 32 (the default hidden width); seeded
  * random weights, since the cost does not depend on their values.
  */

@@ -20,9 +20,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The VAE's per-event kernel at L = 39 and 784: the IWAE estimate with S = 1 and 16 draws from the encoder's
- * proposal, plus the posterior-mean readout. D = 16 latent dimensions, H = 64 (the default hidden
- * width); seeded random weights, since the cost does not depend on their values.
+ * The VAE's per-event kernel at L = 39 and 784: the IWAE estimate with S = 1 and 16 draws from the
+ * encoder's proposal, plus the posterior-mean readout. D = 16 latent dimensions, H = 64 (the
+ * default hidden width); seeded random weights, since the cost does not depend on their values.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
