@@ -92,6 +92,11 @@ final class TrainingOptions {
           + "binary-latent, 64 for vae).")
   Integer hiddenWidth;
 
+  @Option(names = "--hidden-layers", paramLabel = "N",
+      description = "Binary-latent: tanh layers of width H in the decoder and in the inference "
+          + "network (default: 1).")
+  Integer hiddenLayers;
+
   @Option(names = "--iwae-samples", paramLabel = "K",
       description = "VAE: importance samples per row in the training bound (default: 5).")
   Integer iwaeSamples;
@@ -160,7 +165,8 @@ final class TrainingOptions {
     BinaryLatentTrainer.Settings d = BinaryLatentTrainer.Settings.defaults();
     return new BinaryLatentTrainer.Settings(
         or(latentBits, d.latentBits()), or(hiddenWidth, d.hiddenWidth()),
-        or(learningRate, d.learningRate()), or(maxEpochs, d.maxEpochs()),
+        or(hiddenLayers, d.hiddenLayers()), or(learningRate, d.learningRate()),
+        or(maxEpochs, d.maxEpochs()),
         or(batchSize, d.batchSize()), or(patience, d.patience()), d.validationFraction(),
         d.enumerationLimit(), or(scoringSamples, d.scoringSamples()), seed);
   }

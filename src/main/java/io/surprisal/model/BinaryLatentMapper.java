@@ -11,7 +11,21 @@ public final class BinaryLatentMapper {
         model.latent(), model.dimension(), decoder.hidden(), encoder.hidden(),
         model.enumerationLimit(), model.scoringSamples(), model.priorLogOdds(),
         decoder.w1(), decoder.b1(), decoder.w2(), decoder.b2(),
-        encoder.w1(), encoder.b1(), encoder.w2(), encoder.b2());
+        encoder.w1(), encoder.b1(), encoder.w2(), encoder.b2(),
+        middleWeights(decoder), middleBiases(decoder), middleWeights(encoder),
+        middleBiases(encoder));
+  }
+
+  private static double[][] middleWeights(BinaryInputMlp network) {
+    double[][] weights = new double[Math.max(0, network.hiddenLayers() - 1)][];
+    for (int l = 0; l < weights.length; l++) weights[l] = network.middleWeights(l);
+    return weights;
+  }
+
+  private static double[][] middleBiases(BinaryInputMlp network) {
+    double[][] biases = new double[Math.max(0, network.hiddenLayers() - 1)][];
+    for (int l = 0; l < biases.length; l++) biases[l] = network.middleBiases(l);
+    return biases;
   }
 
   /** @throws IllegalArgumentException when the shapes disagree or a parameter is not finite */
@@ -24,11 +38,13 @@ public final class BinaryLatentMapper {
     BinaryInputMlp decoder =
         BinaryInputMlp.of(
             state.latent(), state.decoderHidden(), state.dimension(), state.decoderW1(),
-            state.decoderB1(), state.decoderW2(), state.decoderB2());
+            state.decoderB1(), state.decoderMiddleWeights(), state.decoderMiddleBiases(),
+            state.decoderW2(), state.decoderB2());
     BinaryInputMlp encoder =
         BinaryInputMlp.of(
             state.dimension(), state.encoderHidden(), state.latent(), state.encoderW1(),
-            state.encoderB1(), state.encoderW2(), state.encoderB2());
+            state.encoderB1(), state.encoderMiddleWeights(), state.encoderMiddleBiases(),
+            state.encoderW2(), state.encoderB2());
     return BinaryLatentModel.of(
         state.priorLogOdds(), decoder, encoder, state.enumerationLimit(), state.scoringSamples());
   }

@@ -172,6 +172,11 @@ public final class BinaryLatentModel implements DensityModel {
     return scoringSamples;
   }
 
+  /** Whether either network has more than one tanh layer. */
+  public boolean deep() {
+    return decoder.hiddenLayers() > 1 || encoder.hiddenLayers() > 1;
+  }
+
   /** Whether {@link #logLikelihood} is exact (K ≤ enumeration limit) rather than estimated. */
   public boolean isExact() {
     return kernel != null;
@@ -323,6 +328,6 @@ public final class BinaryLatentModel implements DensityModel {
   @Override
   public String toString() {
     return "BinaryLatentModel{K=" + latent() + ", L=" + dimension() + ", H=" + decoder.hidden()
-        + (isExact() ? ", exact" : ", S=" + scoringSamples) + "}";
+        + (decoder.hiddenLayers() > 1 ? "x" + decoder.hiddenLayers() : "") + (isExact() ? ", exact" : ", S=" + scoringSamples) + "}";
   }
 }

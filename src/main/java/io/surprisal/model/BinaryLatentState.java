@@ -10,6 +10,8 @@ package io.surprisal.model;
  * @param decoderHidden H of the decoder (K → L)
  * @param encoderHidden hidden width of the inference network (L → K)
  * @param priorLogOdds η, K values, ρ = σ(η)
+ * @param decoderMiddleWeights the decoder's tanh layers after its first, H·H values each (none
+ *     for one tanh layer); likewise the biases and the encoder's
  */
 public record BinaryLatentState(
     int latent,
@@ -26,4 +28,14 @@ public record BinaryLatentState(
     double[] encoderW1,
     double[] encoderB1,
     double[] encoderW2,
-    double[] encoderB2) {}
+    double[] encoderB2,
+    double[][] decoderMiddleWeights,
+    double[][] decoderMiddleBiases,
+    double[][] encoderMiddleWeights,
+    double[][] encoderMiddleBiases) {
+
+  /** Whether either network has more than one tanh layer, which the deeper payload carries. */
+  boolean deep() {
+    return decoderMiddleWeights.length > 0 || encoderMiddleWeights.length > 0;
+  }
+}

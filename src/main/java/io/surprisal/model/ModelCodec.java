@@ -33,7 +33,7 @@ import java.util.zip.CRC32;
  *       lowerTailLogLikelihoods f64[m] lowerTailRates; the calibration above is on the ensemble's
  *       combined score (written before companions other than independent bits existed; still
  *       decoded)
- *     5 ensemble with companions ({@link EnsembleModel}): u8 kindCode of its model (1-3), that
+ *     5 ensemble with companions ({@link EnsembleModel}): u8 kindCode of its model (1-3, 7), that
  *       kind's payload, u8 {@link EnsembleModel.ModelStatistic#code()} (or 2: complexity-corrected
  *       with a {@link GenericCodeLength#lag()}, then i32 lag), the reference of that statistic;
  *       u8 companion count c (1..{@link
@@ -42,6 +42,7 @@ import java.util.zip.CRC32;
  *       score
  *     6 dependency tree ({@link DependencyTree}), as a companion only: i32 L, i32[L] order,
  *       i32[L] parent (−1 for the root), f64[L] onGivenParentOff, f64[L] onGivenParentOn
+ *     7 binary-latent with more than one tanh layer in a network: see {@link BinaryLatentPayload}
  *   u32 CRC-32 of every byte before it
  * </pre>
  *
@@ -67,6 +68,7 @@ public final class ModelCodec {
   private static final int KIND_ENSEMBLE_WITH_INDEPENDENT_BITS = 4;
   private static final int KIND_ENSEMBLE = 5;
   private static final int KIND_DEPENDENCY_TREE = 6;
+  private static final int KIND_DEEP_BINARY_LATENT = 7;
   /** An ensemble's statistic byte: complexity-corrected with a lagged context, its i32 lag next. */
   private static final int STATISTIC_CORRECTED_WITH_LAG = 2;
   private static final int CHECKSUM_BYTES = 4;
@@ -160,7 +162,7 @@ public final class ModelCodec {
               + FORMAT_VERSION);
     }
     int kind = Byte.toUnsignedInt(in.get());
-    if (kind < KIND_MIXTURE || kind > KIND_ENSEMBLE) {
+    if (kind < KIND_MIXTURE || kind > KIND_DEEP_BINARY_LATENT || kind == KIND_DEPENDENCY_TREE) {
       throw new ModelFormatException("unknown model kind code " + kind);
     }
     ByteBuffer body = ByteBuffer.wrap(bytes, 0, bodyLength);
@@ -205,8 +207,10 @@ public final class ModelCodec {
       case KIND_BINARY_LATENT ->
           BinaryLatentMapper.toModel(BinaryLatentPayload.read(body, expectedDimension));
       case KIND_VAE -> VaeMapper.toModel(VaePayload.read(body, expectedDimension));
-      default -> throw new ModelFormatException("an ensemble's model must have kind code 1, 2 or"
-          + " 3, got " + kind);
+      case KIND_DEEP_BINARY_LATENT ->
+          BinaryLatentMapper.toModel(BinaryLatentPayload.readDeep(body, expectedDimension));
+      default -> throw new ModelFormatException("an ensemble's model must have kind code 1, 2, 3"
+          + " or 7, got " + kind);
     };
   }
 
@@ -342,7 +346,12 @@ public final class ModelCodec {
       return;
     }
     if (model instanceof BinaryLatentModel binaryLatent) {
-      BinaryLatentPayload.write(out, BinaryLatentMapper.toState(binaryLatent));
+      BinaryLatentState state = BinaryLatentMapper.toState(binaryLatent);
+      if (state.deep()) {
+        BinaryLatentPayload.writeDeep(out, state);
+      } else {
+        BinaryLatentPayload.write(out, state);
+      }
       return;
     }
     if (model instanceof VaeModel vae) {
@@ -399,7 +408,9 @@ public final class ModelCodec {
     if (model instanceof EnsembleModel) return KIND_ENSEMBLE;
     if (model instanceof DependencyTree) return KIND_DEPENDENCY_TREE;
     if (model instanceof BernoulliMixture) return KIND_MIXTURE;
-    if (model instanceof BinaryLatentModel) return KIND_BINARY_LATENT;
+    if (model instanceof BinaryLatentModel binaryLatent) {
+      return binaryLatent.deep() ? KIND_DEEP_BINARY_LATENT : KIND_BINARY_LATENT;
+    }
     if (model instanceof VaeModel) return KIND_VAE;
     throw new IllegalArgumentException("no model format for kind " + model.kind());
   }

@@ -9,6 +9,7 @@ import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
 import io.surprisal.model.BinaryLatentModel;
 import io.surprisal.model.ImportanceEstimate;
 import io.surprisal.train.BernoulliMixtureTrainer;
+import io.surprisal.train.BinaryLatentTrainer;
 import io.surprisal.train.Calibrator;
 import io.surprisal.train.DetectionScore;
 import io.surprisal.train.ModelTrainers;
@@ -207,8 +208,11 @@ public final class DetectorConfigDef extends ConfigDef {
         "K, bits of the latent code z; up to the enumeration limit trained with the exact"
             + " posterior, above it by reweighted wake-sleep");
     define("surprisal.binary-latent.hidden-width", Type.INT, 32, atLeast(0), LOW,
-        "H of the decoder's (and the inference network's) tanh layer; `0` makes the decoder"
+        "H of the decoder's (and the inference network's) tanh layers; `0` makes the decoder"
             + " linear, σ(W·z + b)");
+    define("surprisal.binary-latent.hidden-layers", Type.INT, 1,
+        range(1, BinaryLatentTrainer.MAX_HIDDEN_LAYERS), LOW,
+        "tanh layers of width H in the decoder and in the inference network");
     define("surprisal.binary-latent.learning-rate", Type.DOUBLE, 0.01, finitePositive(), LOW,
         "Adam's step size");
     define("surprisal.binary-latent.max-epochs", Type.INT, 100, atLeast(1), LOW,

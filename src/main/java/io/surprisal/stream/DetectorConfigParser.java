@@ -260,6 +260,7 @@ public final class DetectorConfigParser {
     return new BinaryLatentTrainer.Settings(
         s.getInt("surprisal.binary-latent.latent-bits"),
         s.getInt("surprisal.binary-latent.hidden-width"),
+        s.getInt("surprisal.binary-latent.hidden-layers"),
         s.getDouble("surprisal.binary-latent.learning-rate"),
         s.getInt("surprisal.binary-latent.max-epochs"),
         s.getInt("surprisal.binary-latent.batch-size"),

@@ -46,13 +46,17 @@ public final class BinaryLatentTrainer implements ModelTrainer {
    * of the gain by k = 5 and little past 10; the step's cost grows linearly with k.
    */
   static final int TRAINING_SAMPLES = 5;
+  /** The most tanh layers a network may have: the model codec's bound, kept here in one place. */
+  public static final int MAX_HIDDEN_LAYERS = BinaryInputMlp.MAX_HIDDEN_LAYERS;
 
   /**
    * Hyperparameters.
    *
    * @param latentBits K, the latent code's bits (default 8)
-   * @param hiddenWidth H of the decoder's and the inference network's tanh layer; 0 makes both
+   * @param hiddenWidth H of the decoder's and the inference network's tanh layers; 0 makes both
    *     affine, the decoder σ(W·z + b) (default 32)
+   * @param hiddenLayers tanh layers of width H in each network, 1..{@value #MAX_HIDDEN_LAYERS}
+   *     (default 1)
    * @param learningRate Adam's step size (default 0.01)
    * @param maxEpochs passes over the training rows at most (default 100)
    * @param batchSize rows per gradient step (default 256)
@@ -66,6 +70,7 @@ public final class BinaryLatentTrainer implements ModelTrainer {
   public record Settings(
       int latentBits,
       int hiddenWidth,
+      int hiddenLayers,
       double learningRate,
       int maxEpochs,
       int batchSize,
@@ -76,12 +81,16 @@ public final class BinaryLatentTrainer implements ModelTrainer {
       long seed) {
 
     public static Settings defaults() {
-      return new Settings(8, 32, 0.01, 100, 256, 5, 0.1, 12, 64, 42L);
+      return new Settings(8, 32, 1, 0.01, 100, 256, 5, 0.1, 12, 64, 42L);
     }
 
     public Settings {
       requireAtLeast("latentBits", latentBits, 1);
       requireAtLeast("hiddenWidth", hiddenWidth, 0);
+      if (hiddenLayers < 1 || hiddenLayers > MAX_HIDDEN_LAYERS) {
+        throw new IllegalArgumentException(
+            "hiddenLayers must be in 1.." + MAX_HIDDEN_LAYERS + ", got " + hiddenLayers);
+      }
       if (!(learningRate > 0 && Double.isFinite(learningRate))) {
         throw new IllegalArgumentException("learningRate must be a finite value > 0, got "
             + learningRate);
@@ -102,7 +111,8 @@ public final class BinaryLatentTrainer implements ModelTrainer {
     }
 
     public Settings withSeed(long newSeed) {
-      return new Settings(latentBits, hiddenWidth, learningRate, maxEpochs, batchSize, patience,
+      return new Settings(latentBits, hiddenWidth, hiddenLayers, learningRate, maxEpochs,
+          batchSize, patience,
           validationFraction, enumerationLimit, scoringSamples, newSeed);
     }
 
@@ -141,8 +151,8 @@ public final class BinaryLatentTrainer implements ModelTrainer {
 
     Objective objective = exact ? exact(settings.latentBits()) : reweightedWakeSleep();
     BinaryLatentParameters current =
-        BinaryLatentParameters.initial(
-            settings.latentBits(), settings.hiddenWidth(), bitMeans(training, dimension), random);
+        BinaryLatentParameters.initial(settings.latentBits(), settings.hiddenWidth(),
+            settings.hiddenLayers(), bitMeans(training, dimension), random);
     Adam adam = new Adam(settings.learningRate(), current.all());
     BinaryLatentParameters best = current.dup();
     double bestValidation = Double.NEGATIVE_INFINITY;
@@ -174,8 +184,9 @@ public final class BinaryLatentTrainer implements ModelTrainer {
         adam.scaleLearningRate(0.5);
       }
       log.info(
-          "binary-latent K={} H={} epoch {}: train mean {} {}, validation {} (best {}), {} ms",
-          settings.latentBits(), settings.hiddenWidth(), epoch,
+          "binary-latent K={} H={}{} epoch {}: train mean {} {}, validation {} (best {}), {} ms",
+          settings.latentBits(), settings.hiddenWidth(),
+          settings.hiddenLayers() > 1 ? "x" + settings.hiddenLayers() : "", epoch,
           exact ? "log-likelihood" : "IWAE bound (k=" + TRAINING_SAMPLES + ")",
           String.format("%.4f", trainSum / training.size()), String.format("%.4f", validationMean),
           String.format("%.4f", bestValidation), (System.nanoTime() - started) / 1_000_000);
@@ -279,16 +290,29 @@ public final class BinaryLatentTrainer implements ModelTrainer {
   }
 
   BinaryLatentModel toModel(BinaryLatentParameters p, int dimension) {
-    int latent = settings.latentBits();
-    int hidden = p.hidden();
-    BinaryInputMlp decoder =
-        BinaryInputMlp.of(latent, hidden, dimension, flat(p.u1()), flat(p.b1()), flat(p.u2()),
-            flat(p.b2()));
-    BinaryInputMlp encoder =
-        BinaryInputMlp.of(dimension, hidden, latent, flat(p.v1()), flat(p.c1()), flat(p.v2()),
-            flat(p.c2()));
-    return BinaryLatentModel.of(
-        flat(p.eta()), decoder, encoder, settings.enumerationLimit(), settings.scoringSamples());
+    return BinaryLatentModel.of(flat(p.eta()), mlp(p.decoder()), mlp(p.encoder()),
+        settings.enumerationLimit(), settings.scoringSamples());
+  }
+
+  /** The scoring form of a trained network: its first layer reads bits, the rest dense. */
+  private static BinaryInputMlp mlp(TanhNetwork network) {
+    List<INDArray> w = network.weights();
+    List<INDArray> b = network.biases();
+    int layers = network.hiddenLayers();
+    int inputs = (int) w.get(0).rows();
+    int outputs = (int) w.get(layers).columns();
+    if (layers == 0) {
+      return BinaryInputMlp.of(inputs, 0, outputs, new double[0], new double[0], flat(w.get(0)),
+          flat(b.get(0)));
+    }
+    double[][] middleWeights = new double[layers - 1][];
+    double[][] middleBiases = new double[layers - 1][];
+    for (int l = 1; l < layers; l++) {
+      middleWeights[l - 1] = flat(w.get(l));
+      middleBiases[l - 1] = flat(b.get(l));
+    }
+    return BinaryInputMlp.of(inputs, network.hiddenWidth(), outputs, flat(w.get(0)),
+        flat(b.get(0)), middleWeights, middleBiases, flat(w.get(layers)), flat(b.get(layers)));
   }
 
   /** Row-major values of a matrix (input-major for the weights), empty for an absent layer. */

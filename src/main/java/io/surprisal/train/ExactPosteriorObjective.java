@@ -8,7 +8,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Log-likelihood and its exact gradients for a binary-latent model small enough to enumerate its
  * 2^K codes, on one minibatch, with hand-derived batched products (no autodiff graph).
  *
- * <p>Decoder on all C = 2^K codes at once (Z is C×K): Λ = tanh(Z·U1 + b1)·U2 + b2 (C×L), and the
+ * <p>Decoder on all C = 2^K codes at once (Z is C×K): Λ = tanh(Z·U1 + b1)·U2 + b2 (C×L; with
+ * more tanh layers, each reads the one below), and the
  * log joint J = X·Λᵀ + β (N×C, one F-order gemm, as in {@link ExpectationMaximization}) with
  * β_c = log p(z_c) − Σ_d softplus(Λ_cd). The posterior R = softmax_rows(J). By Fisher's identity
  * ∇ log p(x) = E_{p(z|x)}[∇ log p(x, z)], so with R held fixed the gradient of the expected complete
@@ -62,50 +63,31 @@ final class ExactPosteriorObjective {
     INDArray gLogits = posterior.transpose().mmul(x); // RᵀX, C×L
     gLogits.subi(Transforms.sigmoid(decoded.logits, true).muliColumnVector(counts.transpose()));
     gLogits.divi(n);
-    INDArray gU2 = decoded.hidden.transpose().mmul(gLogits);
-    INDArray gB2 = gLogits.sum(true, 0);
-    INDArray gU1 = null;
-    INDArray gB1 = null;
-    if (p.u1() != null) {
-      INDArray gPre = gLogits.mmul(p.u2().transpose());
-      gPre.muli(decoded.hidden.mul(decoded.hidden).rsubi(1.0)); // tanh' = 1 − tanh²
-      gU1 = codes.transpose().mmul(gPre);
-      gB1 = gPre.sum(true, 0);
-    }
+    TanhNetwork gDecoder = p.decoder().backward(decoded.pass, gLogits);
     INDArray gEta = counts.mmul(codes).divi(n).subi(Transforms.sigmoid(p.eta(), true));
 
     // Inference network, toward the exact posterior marginals.
     INDArray marginals = posterior.mmul(codes); // M, N×K
-    INDArray encoderHidden = null;
-    INDArray proposal;
-    if (p.v1() != null) {
-      encoderHidden = Transforms.tanh(x.mmul(p.v1()).addiRowVector(p.c1()), false);
-      proposal = encoderHidden.mmul(p.v2()).addiRowVector(p.c2());
-    } else {
-      proposal = x.mmul(p.v2()).addiRowVector(p.c2());
-    }
+    TanhNetwork.Pass encoded = p.encoder().forward(x);
+    INDArray proposal = encoded.output();
     double meanLogProposal =
         marginals.mul(proposal).subi(softplus(proposal)).sumNumber().doubleValue() / n;
     INDArray gProposal = marginals.subi(Transforms.sigmoid(proposal, true)).divi(n);
-    return new Evaluation(
-        meanLogLikelihood,
-        meanLogProposal,
-        BinaryLatentParameters.gradient(
-            gEta, gU1, gB1, gU2, gB2, x, encoderHidden, p.v2(), gProposal));
+    return new Evaluation(meanLogLikelihood, meanLogProposal, new BinaryLatentParameters(
+        TanhNetwork.inCOrder(gEta), gDecoder, p.encoder().backward(encoded, gProposal)));
   }
 
-  /** The decoder's hidden activations (Z itself when affine) and log-odds Λ on every code. */
-  private record Decoded(INDArray hidden, INDArray logits, INDArray bias) {}
+  /** The decoder's pass over every code, its log-odds Λ, and β. */
+  private record Decoded(TanhNetwork.Pass pass, INDArray logits, INDArray bias) {}
 
   private Decoded decode(BinaryLatentParameters p) {
-    INDArray hidden =
-        p.u1() == null ? codes : Transforms.tanh(codes.mmul(p.u1()).addiRowVector(p.b1()), false);
-    INDArray logits = hidden.mmul(p.u2()).addiRowVector(p.b2());
+    TanhNetwork.Pass pass = p.decoder().forward(codes);
+    INDArray logits = pass.output();
     // β_c = Σ_j z_cj η_j − Σ_j softplus(η_j) − Σ_d softplus(Λ_cd)
     INDArray bias = codes.mmul(p.eta().transpose());
     bias.subi(softplus(p.eta()).sumNumber().doubleValue());
     bias.subi(softplus(logits).sum(true, 1));
-    return new Decoded(hidden, logits, bias);
+    return new Decoded(pass, logits, bias);
   }
 
   /** N×C log p(x_n, z_c). */

@@ -35,17 +35,14 @@ final class ReweightedWakeSleepObjective {
   Evaluation evaluate(INDArray x, BinaryLatentParameters p, INDArray uniforms) {
     int n = (int) x.rows();
     int draws = (int) (uniforms.rows() / n);
-    INDArray encoderHidden = p.v1() == null
-        ? null : Transforms.tanh(x.mmul(p.v1()).addiRowVector(p.c1()), false);
-    INDArray proposal = (encoderHidden == null ? x.mmul(p.v2()) : encoderHidden.mmul(p.v2()))
-        .addiRowVector(p.c2()); // Q, N×K log-odds
+    TanhNetwork.Pass encoded = p.encoder().forward(x);
+    INDArray proposal = encoded.output(); // Q, N×K log-odds
     INDArray proposalRep = Nd4j.tile(proposal, draws, 1); // kN×K
     INDArray z = uniforms.lt(Transforms.sigmoid(proposalRep, true)).castTo(x.dataType());
     INDArray xRep = draws == 1 ? x : Nd4j.tile(x, draws, 1);
 
-    INDArray decoderHidden = p.u1() == null
-        ? z : Transforms.tanh(z.mmul(p.u1()).addiRowVector(p.b1()), false);
-    INDArray logits = decoderHidden.mmul(p.u2()).addiRowVector(p.b2()); // kN×L
+    TanhNetwork.Pass decoded = p.decoder().forward(z);
+    INDArray logits = decoded.output(); // kN×L
     // log w = log p(z) + log p(x|z) − log q(z|x), each a sum of Bernoulli log-probabilities:
     // Σ (y·a − softplus(a)) for log-odds a and outcomes y.
     INDArray logWeight = xRep.mul(logits).subi(ExactPosteriorObjective.softplus(logits)).sum(1);
@@ -71,16 +68,7 @@ final class ReweightedWakeSleepObjective {
 
     // Model (wake phase): Σ w̃ ∇ log p(x, z).
     INDArray gLogits = xRep.sub(Transforms.sigmoid(logits, true)).muliColumnVector(w);
-    INDArray gU2 = decoderHidden.transpose().mmul(gLogits);
-    INDArray gB2 = gLogits.sum(true, 0);
-    INDArray gU1 = null;
-    INDArray gB1 = null;
-    if (p.u1() != null) {
-      INDArray gPre = gLogits.mmul(p.u2().transpose());
-      gPre.muli(decoderHidden.mul(decoderHidden).rsubi(1.0));
-      gU1 = z.transpose().mmul(gPre);
-      gB1 = gPre.sum(true, 0);
-    }
+    TanhNetwork gDecoder = p.decoder().backward(decoded, gLogits);
     INDArray gEta = w.transpose().mmul(z.subRowVector(Transforms.sigmoid(eta, true)));
 
     // Proposal (wake phase q): Σ w̃ ∇ log q(z|x) = Σ_s w̃ (z − σ(Q)), summed over the draws.
@@ -90,7 +78,7 @@ final class ReweightedWakeSleepObjective {
       gProposal.addi(
           gProposalRep.get(NDArrayIndex.interval(s * n, (s + 1) * n), NDArrayIndex.all()));
     }
-    return new Evaluation(boundSum / n, BinaryLatentParameters.gradient(
-        gEta, gU1, gB1, gU2, gB2, x, encoderHidden, p.v2(), gProposal));
+    return new Evaluation(boundSum / n, new BinaryLatentParameters(
+        TanhNetwork.inCOrder(gEta), gDecoder, p.encoder().backward(encoded, gProposal)));
   }
 }

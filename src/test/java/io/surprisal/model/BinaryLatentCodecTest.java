@@ -61,6 +61,45 @@ class BinaryLatentCodecTest {
   }
 
   @Test
+  void shouldRoundTripDeepModelBitExactlyAsKindSeven() throws Exception {
+    BinaryLatentModel model = BinaryLatentFixtures.deep(4, 5, 3, 9, 1.5, 12, 93);
+    PublishedModel original =
+        new PublishedModel(8, 1L, 10, -5.5, new Calibration(-9, 0.001, 10, new double[] {-9}), model);
+    byte[] encoded = ModelCodec.encode(original);
+    assertThat(encoded[6]).isEqualTo((byte) 7);
+
+    PublishedModel decoded = ModelCodec.decode(encoded);
+
+    assertThat(ModelCodec.encode(decoded)).isEqualTo(encoded);
+    BinaryLatentModel after = (BinaryLatentModel) decoded.model();
+    assertThat(after.decoder().hiddenLayers()).isEqualTo(3);
+    assertThat(after.encoder().middleWeights(1)).containsExactly(model.encoder().middleWeights(1));
+    assertThat(allLogLikelihoods(after)).isEqualTo(allLogLikelihoods(model));
+    BitVector x = model.sample(new SplittableRandom(94));
+    assertThat(after.estimate(x, 16, new SplittableRandom(3)))
+        .isEqualTo(model.estimate(x, 16, new SplittableRandom(3)));
+    for (int length = 0; length < encoded.length; length++) {
+      byte[] cut = Arrays.copyOf(encoded, length);
+      assertThatThrownBy(() -> ModelCodec.decode(cut)).isInstanceOf(ModelFormatException.class);
+    }
+  }
+
+  @Test
+  void shouldRefuseDeepRecordDeclaringTooManyLayersBeforeReadingArrays() {
+    byte[] encoded = ModelCodec.encode(new PublishedModel(8, 1L, 10, -5.5,
+        new Calibration(-9, 0.001, 10, new double[] {-9}),
+        BinaryLatentFixtures.deep(3, 4, 2, 6, 1.0, 12, 95)));
+    // The payload's fifth int is the decoder's layer count; 1,000 layers would need far more
+    // bytes than the record holds, so only the shape check can refuse it with this message.
+    byte[] forged = ForgedRecords.withInt(encoded, ForgedRecords.payloadAt(encoded) + 16, 1_000);
+
+    assertThatThrownBy(() -> ModelCodec.decode(forged))
+        .isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining("1..4 layers per network")
+        .hasMessageContaining("layers 1000 and 2");
+  }
+
+  @Test
   void shouldWriteKindCodeTwoAndRefuseEveryTruncation() {
     byte[] encoded = ModelCodec.encode(handWritten());
     assertThat(encoded[6]).isEqualTo((byte) 2);

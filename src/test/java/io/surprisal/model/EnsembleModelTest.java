@@ -305,7 +305,7 @@ class EnsembleModelTest {
     nested[payload] = 4;
     assertThatThrownBy(() -> ModelCodec.decode(ForgedRecords.withValidChecksum(nested)))
         .isInstanceOf(ModelFormatException.class)
-        .hasMessage("an ensemble's model must have kind code 1, 2 or 3, got 4");
+        .hasMessage("an ensemble's model must have kind code 1, 2, 3 or 7, got 4");
 
     // The model's reference count sits after its kind code, the mixture (K=3, L=12) and the
     // statistic's code.

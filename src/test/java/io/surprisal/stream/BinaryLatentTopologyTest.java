@@ -17,14 +17,18 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The unchanged topology with surprisal.model.kind=binary-latent: fit, calibrate, publish, alert. */
 class BinaryLatentTopologyTest {
   private static final int DIMENSION = 16;
 
-  @Test
-  void shouldTrainBinaryLatentModelAndAlertWithItsVersionAndTopFeatures() throws Exception {
+  /** One tanh layer (kind code 2 on the models topic) and two (kind code 7). */
+  @ParameterizedTest(name = "hidden-layers={0}")
+  @ValueSource(ints = {1, 2})
+  void shouldTrainBinaryLatentModelAndAlertWithItsVersionAndTopFeatures(int layers)
+      throws Exception {
     BinaryLatentModel truth = BinaryLatentFixtures.random(3, 4, DIMENSION, 3.0, 12, 17);
     DetectorConfig config = DetectorConfigParser.parse(DetectorConfigParser.properties(
         "bootstrap.servers=unused:9092",
@@ -41,6 +45,7 @@ class BinaryLatentTopologyTest {
         "surprisal.model.kind=binary-latent",
         "surprisal.binary-latent.latent-bits=3",
         "surprisal.binary-latent.hidden-width=8",
+        "surprisal.binary-latent.hidden-layers=" + layers,
         "surprisal.binary-latent.max-epochs=20"));
     ModelRegistry registry = new ModelRegistry();
     try (TopologyTestDriver driver = new TopologyTestDriver(
@@ -64,6 +69,8 @@ class BinaryLatentTopologyTest {
       PublishedModel live = registry.current();
       assertThat(live).isNotNull();
       assertThat(live.model().kind()).isEqualTo("binary-latent");
+      assertThat(live.model().toString())
+          .contains(layers == 1 ? "H=8, exact" : "H=8x" + layers + ", exact");
       alerts.readRecordsToList();
 
       // Every bit set against its majority value: far below any normal event's likelihood.

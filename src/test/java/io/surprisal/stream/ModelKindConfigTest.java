@@ -37,7 +37,7 @@ class ModelKindConfigTest {
             "surprisal.binary-latent.patience=3", "surprisal.binary-latent.enumeration-limit=10",
             "surprisal.binary-latent.scoring-samples=16", "surprisal.seed=7");
     assertThat(config.binaryLatent())
-        .isEqualTo(new BinaryLatentTrainer.Settings(6, 0, 0.003, 20, 128, 3, 0.1, 10, 16, 7));
+        .isEqualTo(new BinaryLatentTrainer.Settings(6, 0, 1, 0.003, 20, 128, 3, 0.1, 10, 16, 7));
     assertThat(DetectorTopology.trainer(config)).isInstanceOf(BinaryLatentTrainer.class);
   }
 

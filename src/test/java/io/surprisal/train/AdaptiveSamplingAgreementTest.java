@@ -78,7 +78,7 @@ class AdaptiveSamplingAgreementTest {
 
   private static BinaryLatentTrainer binaryLatent(int epochs) {
     return new BinaryLatentTrainer(new BinaryLatentTrainer.Settings(
-        16, 32, 0.01, epochs, 256, 2, 0.1, 12, CAP, 42L));
+        16, 32, 1, 0.01, epochs, 256, 2, 0.1, 12, CAP, 42L));
   }
 
   private static VaeTrainer vae(int epochs) {

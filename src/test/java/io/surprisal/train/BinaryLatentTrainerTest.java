@@ -1,6 +1,7 @@
 package io.surprisal.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.surprisal.event.BitVector;
 import io.surprisal.model.BinaryLatentFixtures;
@@ -8,6 +9,8 @@ import io.surprisal.model.BinaryLatentModel;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 class BinaryLatentTrainerTest {
 
@@ -25,7 +28,7 @@ class BinaryLatentTrainerTest {
     List<BitVector> heldOut = BernoulliMixtureTrainerTest.draw(truth, 10_000, random);
 
     BinaryLatentTrainer.Settings settings =
-        new BinaryLatentTrainer.Settings(6, 32, 0.02, 100, 512, 5, 0.1, 12, 64, 73);
+        new BinaryLatentTrainer.Settings(6, 32, 1, 0.02, 100, 512, 5, 0.1, 12, 64, 73);
     BinaryLatentModel fitted = new BinaryLatentTrainer(settings).fit(training);
 
     double truthMean = BernoulliMixtureTrainerTest.mean(truth, heldOut);
@@ -33,12 +36,42 @@ class BinaryLatentTrainerTest {
     assertThat(fittedMean).isGreaterThan(truthMean * 1.01); // log-likelihoods are negative
   }
 
+  /**
+   * The scoring model (plain Java, {@code BinaryInputMlp}) of deep parameters gives every row the
+   * log p(x) the training objective (ND4J, {@code TanhNetwork}) gives it: the two forward passes,
+   * the conversion between them and the middle layers' layout agree.
+   */
+  @Test
+  void shouldScoreDeepParametersAsTheTrainingObjectiveDoes() {
+    int latent = 3;
+    int dimension = 7;
+    Random random = new Random(85);
+    double[] means = {0.2, 0.5, 0.7, 0.4, 0.3, 0.6, 0.8};
+    BinaryLatentParameters p = BinaryLatentParameters.initial(latent, 5, 3, means, random);
+    for (INDArray a : p.all()) a.addi(Nd4j.randn(a.dataType(), a.shape()).muli(0.7));
+    BinaryLatentTrainer trainer = new BinaryLatentTrainer(
+        new BinaryLatentTrainer.Settings(latent, 5, 3, 0.01, 1, 16, 1, 0.1, 12, 16, 86));
+    BinaryLatentModel model = trainer.toModel(p, dimension);
+    assertThat(model.decoder().hiddenLayers()).isEqualTo(3);
+    assertThat(model.encoder().hiddenLayers()).isEqualTo(3);
+
+    ExactPosteriorObjective objective = new ExactPosteriorObjective(latent);
+    for (int row = 0; row < 20; row++) {
+      int[] bits = new int[dimension];
+      for (int d = 0; d < dimension; d++) bits[d] = random.nextInt(2);
+      INDArray x = Nd4j.create(new double[][] {java.util.Arrays.stream(bits)
+          .asDoubleStream().toArray()});
+      assertThat(model.logLikelihood(BitVector.ofDense(bits)))
+          .isCloseTo(objective.meanLogLikelihood(x, p), within(1e-10));
+    }
+  }
+
   @Test
   void shouldGiveTheSameModelForTheSameSeed() {
     BinaryLatentModel truth = BinaryLatentFixtures.random(3, 0, 12, 2.0, 12, 81);
     List<BitVector> rows = BernoulliMixtureTrainerTest.draw(truth, 600, new Random(82));
     BinaryLatentTrainer.Settings settings =
-        new BinaryLatentTrainer.Settings(3, 4, 0.02, 3, 64, 2, 0.2, 12, 16, 83);
+        new BinaryLatentTrainer.Settings(3, 4, 1, 0.02, 3, 64, 2, 0.2, 12, 16, 83);
     BinaryLatentModel first = new BinaryLatentTrainer(settings).fit(rows);
     BinaryLatentModel second = new BinaryLatentTrainer(settings).fit(rows);
     assertThat(second.decoder().w2()).containsExactly(first.decoder().w2());
@@ -59,7 +92,7 @@ class BinaryLatentTrainerTest {
     List<BitVector> heldOut = BernoulliMixtureTrainerTest.draw(truth, 5_000, random);
 
     BinaryLatentTrainer.Settings settings =
-        new BinaryLatentTrainer.Settings(6, 32, 0.02, 40, 256, 3, 0.1, 4, 32, 75);
+        new BinaryLatentTrainer.Settings(6, 32, 1, 0.02, 40, 256, 3, 0.1, 4, 32, 75);
     BinaryLatentModel fitted = new BinaryLatentTrainer(settings).fit(training);
 
     assertThat(fitted.isExact()).isFalse();

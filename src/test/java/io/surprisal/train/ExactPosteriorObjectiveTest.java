@@ -16,19 +16,24 @@ class ExactPosteriorObjectiveTest {
 
   @Test
   void shouldMatchFiniteDifferencesOnTinyTanhNetwork() {
-    checkGradients(3, 4, 5);
+    checkGradients(3, 4, 1, 5);
+  }
+
+  @Test
+  void shouldMatchFiniteDifferencesThroughThreeTanhLayers() {
+    checkGradients(3, 4, 3, 5);
   }
 
   @Test
   void shouldMatchFiniteDifferencesOnTinyLinearDecoder() {
-    checkGradients(2, 0, 4);
+    checkGradients(2, 0, 1, 4);
   }
 
-  private static void checkGradients(int latent, int hidden, int dimension) {
+  private static void checkGradients(int latent, int hidden, int layers, int dimension) {
     Random random = new Random(5);
     double[] means = new double[dimension];
     for (int d = 0; d < dimension; d++) means[d] = 0.2 + 0.6 * random.nextDouble();
-    BinaryLatentParameters p = BinaryLatentParameters.initial(latent, hidden, means, random);
+    BinaryLatentParameters p = BinaryLatentParameters.initial(latent, hidden, layers, means, random);
     for (INDArray a : p.all()) a.addi(Nd4j.randn(a.dataType(), a.shape()).muli(0.7));
     double[] rows = new double[7 * dimension];
     for (int i = 0; i < rows.length; i++) rows[i] = random.nextInt(2);
@@ -38,7 +43,7 @@ class ExactPosteriorObjectiveTest {
     BinaryLatentParameters gradient = objective.evaluate(x, p).gradient();
     List<INDArray> parameters = p.all();
     List<INDArray> gradients = gradient.all();
-    int encoderFrom = hidden == 0 ? 3 : 5; // eta, (u1, b1,) u2, b2 belong to log p(x)
+    int encoderFrom = 1 + p.decoder().all().size(); // eta and the decoder belong to log p(x)
     double worst = 0;
     int checked = 0;
     for (int i = 0; i < parameters.size(); i++) {

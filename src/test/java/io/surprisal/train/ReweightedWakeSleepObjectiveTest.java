@@ -13,12 +13,17 @@ class ReweightedWakeSleepObjectiveTest {
 
   @Test
   void shouldMatchFiniteDifferencesWithTheCodesHeldFixedOnTinyTanhNetwork() {
-    assertThat(worstRelativeError(3, 4, 5, 4)).isLessThan(1e-6);
+    assertThat(worstRelativeError(3, 4, 1, 5, 4)).isLessThan(1e-6);
+  }
+
+  @Test
+  void shouldMatchFiniteDifferencesWithTheCodesHeldFixedThroughTwoTanhLayers() {
+    assertThat(worstRelativeError(3, 4, 2, 5, 4)).isLessThan(1e-6);
   }
 
   @Test
   void shouldMatchFiniteDifferencesWithTheCodesHeldFixedOnAffineNetworks() {
-    assertThat(worstRelativeError(2, 0, 4, 3)).isLessThan(1e-6);
+    assertThat(worstRelativeError(2, 0, 1, 4, 3)).isLessThan(1e-6);
   }
 
   /**
@@ -26,11 +31,12 @@ class ReweightedWakeSleepObjectiveTest {
    * Σ w̃ ∇ log p(x, z) for the model's arrays (the returned gradient) and −Σ w̃ ∇ log q(z|x) for the
    * encoder's (the negated wake-phase update: q's density enters log w with a minus sign).
    */
-  private static double worstRelativeError(int latent, int hidden, int dimension, int draws) {
+  private static double worstRelativeError(
+      int latent, int hidden, int layers, int dimension, int draws) {
     Random random = new Random(21);
     double[] means = new double[dimension];
     for (int d = 0; d < dimension; d++) means[d] = 0.2 + 0.6 * random.nextDouble();
-    BinaryLatentParameters p = BinaryLatentParameters.initial(latent, hidden, means, random);
+    BinaryLatentParameters p = BinaryLatentParameters.initial(latent, hidden, layers, means, random);
     for (INDArray a : p.all()) a.addi(Nd4j.randn(a.dataType(), a.shape()).muli(0.7));
     int rows = 6;
     double[] bits = new double[rows * dimension];
@@ -43,7 +49,7 @@ class ReweightedWakeSleepObjectiveTest {
 
     List<INDArray> gradients = objective.evaluate(x, p, uniforms).gradient().all();
     List<INDArray> parameters = p.all();
-    int encoderFrom = hidden == 0 ? 3 : 5; // eta, (u1, b1,) u2, b2 are the model's
+    int encoderFrom = 1 + p.decoder().all().size(); // eta and the decoder are the model's
     double worst = 0;
     int checked = 0;
     for (int i = 0; i < parameters.size(); i++) {

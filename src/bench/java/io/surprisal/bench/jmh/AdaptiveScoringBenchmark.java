@@ -59,7 +59,7 @@ public class AdaptiveScoringBenchmark {
     List<BitVector> all =
         IdxImages.read(images, IMAGES.resolve("t10k-labels-idx1-ubyte.gz"), 128).images();
     model = new BinaryLatentTrainer(new BinaryLatentTrainer.Settings(
-        16, 32, 0.01, 2, 256, 2, 0.1, 12, 64, 42L)).fit(all.subList(0, 2_000));
+        16, 32, 1, 0.01, 2, 256, 2, 0.1, 12, 64, 42L)).fit(all.subList(0, 2_000));
     double[] holdout = all.subList(2_000, 3_000).stream().mapToDouble(model::logLikelihood)
         .toArray();
     threshold = new Calibrator(0.001, Calibrator.DEFAULT_MAX_CONTAMINATION).calibrate(holdout)
