@@ -114,8 +114,8 @@ lines = [
 for _, p, m in sorted(rows("MixtureScoringBenchmark"),
                       key=lambda r: (int(r[1]["dimension"]), r[1]["input"])):
     lines.append(f"| {p['dimension']} | {p['input']} | {fmt(m)} |")
-lines += ["", "Binary-latent `score(x)`, K = 16 latent bits (above the enumeration limit of 12, so",
-          "importance sampling with all S samples), H = 32:", "",
+lines += ["", "Binary-latent `score(x)` at its default shape, K = 64 latent bits (above the",
+          "enumeration limit of 12, so importance sampling with all S samples), H = 128:", "",
           "| L | S | input | time per event |", "| --- | --- | --- | --- |"]
 for _, p, m in sorted(rows("BinaryLatentScoringBenchmark"),
                       key=lambda r: (int(r[1]["dimension"]), int(r[1]["samples"]), r[1]["input"])):

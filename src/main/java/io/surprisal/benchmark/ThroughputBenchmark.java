@@ -80,8 +80,8 @@ public final class ThroughputBenchmark {
    * What to measure.
    *
    * @param model the kind the detector scores with: mixture, binary-latent or vae
-   * @param scoringSamples S, importance samples per score of the neural kinds (16 latent bits for
-   *     binary-latent, above its enumeration limit of 12, so that it samples)
+   * @param scoringSamples S, importance samples per score of the neural kinds (binary-latent at its
+   *     default shape, 64 latent bits, above its enumeration limit of 12, so that it samples)
    * @param streams Kafka Streams and client settings given to every topology alike (the detector's
    *     own defaults apply to the pass-throughs too, see {@link #streamsProperties})
    * @param latencySeconds length of the latency run after the rounds; 0 skips it
@@ -353,8 +353,6 @@ public final class ThroughputBenchmark {
     String epochs = String.valueOf(NEURAL_FIT_EPOCHS);
     return switch (settings.model()) {
       case BinaryLatentModel.KIND -> Map.of("surprisal.model.kind", BinaryLatentModel.KIND,
-          "surprisal.binary-latent.latent-bits", "16",
-          "surprisal.binary-latent.enumeration-limit", "12",
           "surprisal.binary-latent.scoring-samples", s,
           "surprisal.binary-latent.max-epochs", epochs);
       case VaeModel.KIND -> Map.of("surprisal.model.kind", VaeModel.KIND,

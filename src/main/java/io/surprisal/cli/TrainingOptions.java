@@ -80,7 +80,7 @@ final class TrainingOptions {
 
   // The neural kinds' settings; unset ones take the kind's default (docs/configuration.md).
   @Option(names = "--latent-bits", paramLabel = "K",
-      description = "Binary-latent: bits of the latent code (default: 8).")
+      description = "Binary-latent: bits of the latent code (default: 64).")
   Integer latentBits;
 
   @Option(names = "--latent-dimension", paramLabel = "D",
@@ -88,7 +88,7 @@ final class TrainingOptions {
   Integer latentDimension;
 
   @Option(names = "--hidden-width", paramLabel = "H",
-      description = "Binary-latent and VAE: width of the networks' tanh layer (default: 32 for "
+      description = "Binary-latent and VAE: width of the networks' tanh layers (default: 128 for "
           + "binary-latent, 64 for vae).")
   Integer hiddenWidth;
 

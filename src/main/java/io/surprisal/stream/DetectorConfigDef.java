@@ -203,11 +203,11 @@ public final class DetectorConfigDef extends ConfigDef {
   }
 
   private void binaryLatent() {
-    define("surprisal.binary-latent.latent-bits", Type.INT, 8,
-        SettingRule.of(Integer.class, "in 1..62", v -> v >= 1 && v <= 62), MEDIUM,
+    define("surprisal.binary-latent.latent-bits", Type.INT, 64,
+        range(1, 1024), MEDIUM,
         "K, bits of the latent code z; up to the enumeration limit trained with the exact"
             + " posterior, above it by reweighted wake-sleep");
-    define("surprisal.binary-latent.hidden-width", Type.INT, 32, atLeast(0), LOW,
+    define("surprisal.binary-latent.hidden-width", Type.INT, 128, atLeast(0), LOW,
         "H of the decoder's (and the inference network's) tanh layers; `0` makes the decoder"
             + " linear, σ(W·z + b)");
     define("surprisal.binary-latent.hidden-layers", Type.INT, 1,

@@ -56,10 +56,14 @@ class ModelKindConfigTest {
   }
 
   @Test
-  void shouldRefuseLatentBitsThatDoNotFitALongCode() {
-    assertThatThrownBy(() -> parse("surprisal.binary-latent.latent-bits=63"))
+  void shouldRefuseLatentBitsAboveItsBound() {
+    // Sampled codes are read out as strings, so K is not bound to a long's 64 bits (the default
+    // is 64); 1,024 bounds a setting that sizes every network.
+    assertThat(parse("surprisal.binary-latent.latent-bits=1024").binaryLatent().latentBits())
+        .isEqualTo(1024);
+    assertThatThrownBy(() -> parse("surprisal.binary-latent.latent-bits=1025"))
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessage("surprisal.binary-latent.latent-bits must be in 1..62, got 63");
+        .hasMessage("surprisal.binary-latent.latent-bits must be in 1..1024, got 1025");
   }
 
   @Test

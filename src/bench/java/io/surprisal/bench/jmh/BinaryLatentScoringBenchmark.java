@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The binary-latent model's per-event kernel at L = 39 and 784 above its enumeration limit, where
  * log p(x) is an importance-sampling estimate over S codes drawn from the inference network: S = 1
  * and 16.
- * K = 16 latent bits with an enumeration limit of 12, H = 32 (the default hidden width); seeded
- * random weights, since the cost does not depend on their values.
+ * The default shape: K = 64 latent bits (above the enumeration limit of 12), H = 128, one tanh
+ * layer; seeded random weights, since the cost does not depend on their values.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -32,8 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class BinaryLatentScoringBenchmark {
-  private static final int LATENT = 16;
-  private static final int HIDDEN = 32;
+  private static final int LATENT = 64;
+  private static final int HIDDEN = 128;
   private static final int ENUMERATION_LIMIT = 12;
   private static final int INPUTS = 256;
 
