@@ -29,7 +29,8 @@ import java.nio.ByteBuffer;
  *     f64[K] b2
  * </pre>
  *
- * with 1 ≤ layers ≤ {@link BinaryInputMlp#MAX_HIDDEN_LAYERS} and a width ≥ 1 for each network.
+ * with 1 ≤ layers ≤ {@link BinaryInputMlp#MAX_HIDDEN_LAYERS} per network, and a width ≥ 1 for a
+ * network of more than one layer.
  */
 final class BinaryLatentPayload {
   private BinaryLatentPayload() {}
@@ -41,14 +42,7 @@ final class BinaryLatentPayload {
     out.writeInt(state.encoderHidden());
     out.writeInt(state.enumerationLimit());
     out.writeInt(state.scoringSamples());
-    for (double[] values :
-        new double[][] {
-          state.priorLogOdds(), state.decoderW1(), state.decoderB1(), state.decoderW2(),
-          state.decoderB2(), state.encoderW1(), state.encoderB1(), state.encoderW2(),
-          state.encoderB2()
-        }) {
-      for (double v : values) out.writeDouble(v);
-    }
+    writeParameters(out, state);
   }
 
   /**
@@ -70,25 +64,8 @@ final class BinaryLatentPayload {
           "binary-latent shape must have K >= 1, L >= 1, H >= 0, G >= 0, got K=" + latent + ", L="
               + dimension + ", H=" + decoderHidden + ", G=" + encoderHidden);
     }
-    ModelCodec.requireDimension(dimension, expectedDimension);
-    BinaryLatentModel.requireEnumerationLimit(enumerationLimit);
-    BinaryLatentModel.requireEnumerable(latent, dimension, enumerationLimit);
-    ImportanceEstimate.requireScoringSamples(scoringSamples);
-    double[] prior = ModelCodec.readDoubles(in, latent, "priorLogOdds");
-    double[] decoderW1 = ModelCodec.readMatrix(in, latent, decoderHidden, "decoderW1");
-    double[] decoderB1 = ModelCodec.readDoubles(in, decoderHidden, "decoderB1");
-    long decoderIn = decoderHidden == 0 ? latent : decoderHidden;
-    double[] decoderW2 = ModelCodec.readMatrix(in, decoderIn, dimension, "decoderW2");
-    double[] decoderB2 = ModelCodec.readDoubles(in, dimension, "decoderB2");
-    double[] encoderW1 = ModelCodec.readMatrix(in, dimension, encoderHidden, "encoderW1");
-    double[] encoderB1 = ModelCodec.readDoubles(in, encoderHidden, "encoderB1");
-    long encoderIn = encoderHidden == 0 ? dimension : encoderHidden;
-    double[] encoderW2 = ModelCodec.readMatrix(in, encoderIn, latent, "encoderW2");
-    double[] encoderB2 = ModelCodec.readDoubles(in, latent, "encoderB2");
-    return new BinaryLatentState(
-        latent, dimension, decoderHidden, encoderHidden, enumerationLimit, scoringSamples, prior,
-        decoderW1, decoderB1, decoderW2, decoderB2, encoderW1, encoderB1, encoderW2, encoderB2,
-        new double[0][], new double[0][], new double[0][], new double[0][]);
+    return readParameters(in, expectedDimension, latent, dimension, decoderHidden, encoderHidden,
+        1, 1, enumerationLimit, scoringSamples);
   }
 
   /** Writes a model with deeper networks in the kind-7 layout above. */
@@ -101,6 +78,12 @@ final class BinaryLatentPayload {
     out.writeInt(state.encoderMiddleWeights().length + 1);
     out.writeInt(state.enumerationLimit());
     out.writeInt(state.scoringSamples());
+    writeParameters(out, state);
+  }
+
+  /** The arrays after either header, in the order both layouts share (no middle layers: kind 2). */
+  private static void writeParameters(DataOutputStream out, BinaryLatentState state)
+      throws IOException {
     writeAll(out, state.priorLogOdds(), state.decoderW1(), state.decoderB1());
     writeMiddle(out, state.decoderMiddleWeights(), state.decoderMiddleBiases());
     writeAll(out, state.decoderW2(), state.decoderB2(), state.encoderW1(), state.encoderB1());
@@ -121,7 +104,8 @@ final class BinaryLatentPayload {
 
   /**
    * Reads the kind-7 payload, refusing its shape header (as {@link #read} does, plus layer counts
-   * out of 1..{@link BinaryInputMlp#MAX_HIDDEN_LAYERS} or a width of 0) before any array is read.
+   * out of 1..{@link BinaryInputMlp#MAX_HIDDEN_LAYERS}, or a width of 0 under several layers)
+   * before any array is read.
    */
   static BinaryLatentState readDeep(ByteBuffer in, int expectedDimension)
       throws ModelFormatException {
@@ -134,14 +118,29 @@ final class BinaryLatentPayload {
     int enumerationLimit = in.getInt();
     int scoringSamples = in.getInt();
     int maxLayers = BinaryInputMlp.MAX_HIDDEN_LAYERS;
-    if (latent < 1 || dimension < 1 || decoderHidden < 1 || encoderHidden < 1
-        || decoderLayers < 1 || decoderLayers > maxLayers || encoderLayers < 1
-        || encoderLayers > maxLayers) {
-      throw new ModelFormatException("deep binary-latent shape must have K >= 1, L >= 1, H >= 1,"
-          + " G >= 1 and 1.." + maxLayers + " layers per network, got K=" + latent + ", L="
-          + dimension + ", H=" + decoderHidden + ", G=" + encoderHidden + ", layers "
+    if (latent < 1 || dimension < 1 || !isNetworkShape(decoderHidden, decoderLayers, maxLayers)
+        || !isNetworkShape(encoderHidden, encoderLayers, maxLayers)) {
+      throw new ModelFormatException("deep binary-latent shape must have K >= 1, L >= 1 and 1.."
+          + maxLayers + " layers per network, a width >= 1 for more than one, got K=" + latent
+          + ", L=" + dimension + ", H=" + decoderHidden + ", G=" + encoderHidden + ", layers "
           + decoderLayers + " and " + encoderLayers);
     }
+    return readParameters(in, expectedDimension, latent, dimension, decoderHidden, encoderHidden,
+        decoderLayers, encoderLayers, enumerationLimit, scoringSamples);
+  }
+
+  /** A width of 0 (an affine network) has no tanh layer to stack. */
+  private static boolean isNetworkShape(int width, int layers, int maxLayers) {
+    return width >= 0 && layers >= 1 && layers <= maxLayers && (width > 0 || layers == 1);
+  }
+
+  /**
+   * The rest of either header's checks, then the arrays, each bounded by the record's size. A
+   * network of one layer has no middle arrays; a width of 0 makes its second layer read the inputs.
+   */
+  private static BinaryLatentState readParameters(ByteBuffer in, int expectedDimension,
+      int latent, int dimension, int decoderHidden, int encoderHidden, int decoderLayers,
+      int encoderLayers, int enumerationLimit, int scoringSamples) throws ModelFormatException {
     ModelCodec.requireDimension(dimension, expectedDimension);
     BinaryLatentModel.requireEnumerationLimit(enumerationLimit);
     BinaryLatentModel.requireEnumerable(latent, dimension, enumerationLimit);
@@ -150,12 +149,14 @@ final class BinaryLatentPayload {
     double[] decoderW1 = ModelCodec.readMatrix(in, latent, decoderHidden, "decoderW1");
     double[] decoderB1 = ModelCodec.readDoubles(in, decoderHidden, "decoderB1");
     double[][][] decoderMiddle = readMiddle(in, decoderLayers - 1, decoderHidden, "decoder");
-    double[] decoderW2 = ModelCodec.readMatrix(in, decoderHidden, dimension, "decoderW2");
+    long decoderIn = decoderHidden == 0 ? latent : decoderHidden;
+    double[] decoderW2 = ModelCodec.readMatrix(in, decoderIn, dimension, "decoderW2");
     double[] decoderB2 = ModelCodec.readDoubles(in, dimension, "decoderB2");
     double[] encoderW1 = ModelCodec.readMatrix(in, dimension, encoderHidden, "encoderW1");
     double[] encoderB1 = ModelCodec.readDoubles(in, encoderHidden, "encoderB1");
     double[][][] encoderMiddle = readMiddle(in, encoderLayers - 1, encoderHidden, "encoder");
-    double[] encoderW2 = ModelCodec.readMatrix(in, encoderHidden, latent, "encoderW2");
+    long encoderIn = encoderHidden == 0 ? dimension : encoderHidden;
+    double[] encoderW2 = ModelCodec.readMatrix(in, encoderIn, latent, "encoderW2");
     double[] encoderB2 = ModelCodec.readDoubles(in, latent, "encoderB2");
     return new BinaryLatentState(
         latent, dimension, decoderHidden, encoderHidden, enumerationLimit, scoringSamples, prior,
