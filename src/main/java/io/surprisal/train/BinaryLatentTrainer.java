@@ -61,8 +61,8 @@ public final class BinaryLatentTrainer implements ModelTrainer {
    * @param learningRate Adam's step size (default 0.01)
    * @param maxEpochs passes over the training rows at most (default 100)
    * @param batchSize rows per gradient step (default 256)
-   * @param patience stop after this many epochs without a better validation log-likelihood
-   *     (default 5)
+   * @param patience stop after this many epochs without a validation log-likelihood better by
+   *     more than {@link #MIN_RELATIVE_GAIN} of its size (default 5)
    * @param validationFraction share of the rows held out for early stopping (default 0.1)
    * @param enumerationLimit the model scores exactly when K is at most this, 0..16 (default 12)
    * @param scoringSamples importance samples per score when K is above the limit (default 64)
@@ -181,14 +181,21 @@ public final class BinaryLatentTrainer implements ModelTrainer {
       // The same draws every epoch (sampled case), so epochs are compared on equal terms.
       double validationMean = meanLogLikelihood(
           objective, validation, current, validationSize, new Random(settings.seed() + 1));
+      // Patience counts epochs without a gain worth an epoch: once the halved steps below have
+      // settled the fit, validation still creeps up by thousandths of a nat, and on Fashion-MNIST
+      // (K = 64, H = 128) that creep would take the fit from 42 epochs to the cap of 100 for about 0.05
+      // nats. The best parameters are kept whatever the size of the gain.
+      if (isClearGain(validationMean, bestValidation)) {
+        sinceBest = 0;
+      } else {
+        sinceBest++;
+      }
       if (validationMean > bestValidation) {
         bestValidation = validationMean;
         best = current.dup();
-        sinceBest = 0;
       } else {
         // Adam's minibatch noise at a fixed step makes validation wander near the optimum; halving
         // the step after each epoch without progress settles it instead of stopping on noise.
-        sinceBest++;
         adam.scaleLearningRate(0.5);
       }
       log.info(
@@ -200,6 +207,15 @@ public final class BinaryLatentTrainer implements ModelTrainer {
           String.format("%.4f", bestValidation), (System.nanoTime() - started) / 1_000_000);
     }
     return toModel(best, dimension);
+  }
+
+  /** Relative gain of validation log-likelihood below which an epoch does not reset patience. */
+  static final double MIN_RELATIVE_GAIN = 1e-4;
+
+  /** Whether {@code value} beats {@code best} by more than {@link #MIN_RELATIVE_GAIN} of |best|. */
+  static boolean isClearGain(double value, double best) {
+    if (best == Double.NEGATIVE_INFINITY) return value > best;
+    return value - best > MIN_RELATIVE_GAIN * Math.abs(best);
   }
 
   private static double meanLogLikelihood(Objective objective, List<INDArray> chunks,
